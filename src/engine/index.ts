@@ -1,0 +1,420 @@
+// The migration engine: for a request a migrated route claims, it decides the stage from the flags
+// (off, shadow, live, or a dual write) and runs it. Legacy is always the safe answer: whatever fails
+// on the new side is counted and recorded, and the client gets legacy's answer or its fallback.
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Hono } from 'hono'
+import type { Sql } from 'postgres'
+import { compare, compileRules, storedComparison, type CompiledRules } from '../compare/index.js'
+import type { Logger } from '../ops/logger.js'
+import type { Metrics } from '../ops/metrics.js'
+import { sendProblem } from '../ops/problem.js'
+import type { Forward, TeeResult } from '../passthrough/index.js'
+import { requestHeaders } from '../passthrough/index.js'
+import { exchangeBuffered, LegacyExchangeError, readBody, sendBuffered, type BufferedAnswer } from '../passthrough/buffered.js'
+import type { Recorder, OutcomeRecord } from '../recording/index.js'
+import type { FlagName, RouteEntry, Stage, DualWriteInput } from '../routes/types.js'
+import type { RouteDispatch } from '../server/index.js'
+import type { Upstream } from '../upstream/index.js'
+import { compileTable, type RouteMatch } from './match.js'
+import { ConcurrencyCap, runCandidate, toSide, type CandidateRequest, type Observation } from './experiment.js'
+import type { RoutingContext } from './routing-context.js'
+
+/** What the engine asks of the flag source. */
+export interface EngineFlags {
+  stage(flag: FlagName, ctx: { organizationId?: string; userId?: string }): Stage
+  killSwitch(): boolean
+}
+
+/** Where a failed organization write goes to be retried (phase 1's outbox). */
+export interface DualWriteOutbox {
+  enqueue(routeId: string, input: DualWriteInput, error: unknown): Promise<void>
+}
+
+export type EngineOptions = {
+  /** Deadline of a shadow run of the new handler. */
+  shadowDeadlineMs: number
+  /** Deadline of the new handler when it answers the client. */
+  liveDeadlineMs: number
+  shadowConcurrency: number
+  /** Legacy bodies above this are not compared (skipped, counted). */
+  teeCapBytes: number
+  verifyShare: number
+  /** Request bodies of dual-write and write routes are read up to this; larger is refused (413). */
+  bodyLimitBytes: number
+  /** An organization write slower than this goes to the outbox instead of holding the client. */
+  dualWriteDeadlineMs: number
+  /** Secret of the keyed hashes that replace sensitive values in stored diffs. */
+  redactSecret: string
+}
+
+export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'redactSecret'> = {
+  shadowDeadlineMs: 2000,
+  liveDeadlineMs: 2000,
+  shadowConcurrency: 32,
+  teeCapBytes: 1024 * 1024,
+  verifyShare: 0.01,
+  bodyLimitBytes: 10 * 1024 * 1024,
+  dualWriteDeadlineMs: 3000,
+}
+
+export type EngineDeps = {
+  routes: readonly RouteEntry[]
+  flags: EngineFlags
+  forward: Forward
+  upstream: Upstream
+  /** The organization-backed handlers, mounted by mountRoutes(). */
+  newApp: Hono
+  routing: (req: IncomingMessage) => Promise<RoutingContext>
+  recorder: Recorder
+  metrics: Metrics
+  log: Logger
+  sql: Sql
+  outbox?: DualWriteOutbox
+  options: EngineOptions
+  random?: () => number
+}
+
+export type Engine = {
+  claim(method: string, path: string): RouteDispatch | null
+  /** Per-route counters since start, for /_proxy/status. */
+  stats(): Record<string, { stages: Record<Stage, number>; shadowInFlight: number }>
+  /** Runs a stored request again on both sides and compares (replay; no client involved). */
+  replay(entry: RouteEntry, req: CandidateRequest & { organizationId?: string; userId?: number }): Promise<OutcomeRecord>
+}
+
+type Prepared = { entry: RouteEntry; rules: CompiledRules; cap: ConcurrencyCap; stages: Record<Stage, number> }
+
+/** @example const engine = createEngine(deps); server = createProxyServer({ ..., claim: engine.claim }) */
+export function createEngine(deps: EngineDeps): Engine {
+  const { flags, forward, metrics, log, recorder, options } = deps
+  const random = deps.random ?? Math.random
+  const match = compileTable(deps.routes)
+  const prepared = new Map<RouteEntry, Prepared>()
+  for (const entry of deps.routes) {
+    if (entry.kind === 'dual-write' && !entry.dualWrite) throw new Error(`route table: ${entry.id} is a dual-write without a dualWrite function`)
+    if ((entry.kind === 'read' || entry.kind === 'new') && !entry.handler) throw new Error(`route table: ${entry.id} has no handler`)
+    prepared.set(entry, {
+      entry,
+      rules: compileRules(entry.compare ?? {}),
+      cap: new ConcurrencyCap(entry.shadowConcurrency ?? options.shadowConcurrency),
+      stages: { off: 0, shadow: 0, live: 0 },
+    })
+  }
+
+  function stageHeaders(stage: Stage, servedBy: 'legacy' | 'new'): string[] {
+    return ['x-org-proxy-stage', stage, 'x-org-proxy-served-by', servedBy]
+  }
+
+  function candidateRequest(req: IncomingMessage, path: string, body: Buffer | null, requestId: string): CandidateRequest {
+    const headers: Record<string, string> = { 'x-request-id': requestId }
+    for (const name of ['authorization', 'cookie', 'x-organization-id', 'content-type', 'accept'] as const) {
+      const v = req.headers[name]
+      if (typeof v === 'string') headers[name] = v
+    }
+    return { method: req.method ?? 'GET', path, headers, body }
+  }
+
+  function baseRecord(p: Prepared, stage: Stage, ctx: RoutingContext, method: string, path: string, requestId: string): Omit<OutcomeRecord, 'origin' | 'outcome'> {
+    const q = path.indexOf('?')
+    return {
+      route: p.entry.id,
+      flag: p.entry.flag,
+      stage,
+      organization_id: ctx.organizationId ?? null,
+      user_id: ctx.userId ?? null,
+      method,
+      path: q === -1 ? path : path.slice(0, q),
+      query: q === -1 ? '' : path.slice(q + 1),
+      request_id: requestId,
+    }
+  }
+
+  /** Compares two observations under the route's rules and publishes the result. */
+  function publish(p: Prepared, base: Omit<OutcomeRecord, 'origin' | 'outcome'>, origin: OutcomeRecord['origin'], legacy: Observation, candidate: Observation): OutcomeRecord | null {
+    try {
+      metrics.originLatency.labels(p.entry.id, 'legacy').observe(legacy.ms / 1000)
+      metrics.originLatency.labels(p.entry.id, 'new').observe(candidate.ms / 1000)
+      if (!legacy.ok) metrics.originErrors.labels(p.entry.id, 'legacy').inc()
+      if (!candidate.ok) metrics.originErrors.labels(p.entry.id, 'new').inc()
+      const result = compare(toSide(legacy, base.method), toSide(candidate, base.method), p.rules)
+      metrics.comparisons.labels(p.entry.id, result.outcome).inc()
+      // Only the redacted, stored form of a diff ever leaves this function.
+      const stored = result.differences.length ? storedComparison(result, p.rules, { secret: options.redactSecret }) : null
+      const row: OutcomeRecord = {
+        ...base,
+        origin,
+        outcome: result.outcome,
+        legacy_status: legacy.ok ? legacy.status : (legacy.status ?? null),
+        new_status: candidate.ok ? candidate.status : (candidate.status ?? null),
+        legacy_ms: legacy.ms,
+        new_ms: candidate.ms,
+        signature: result.signature,
+        signature_keys: stored && stored.signatureKeys.length ? stored.signatureKeys : null,
+        differences: stored,
+        error: result.error ? `${result.error.side}:${result.error.kind}${result.error.message ? `: ${result.error.message.slice(0, 200)}` : ''}` : null,
+      }
+      if (result.outcome !== 'match' || random() < (p.entry.recordMatchShare ?? 1)) recorder.record(row)
+      return row
+    } catch (err) {
+      metrics.secondary('shadow', 'compare-failed')
+      log.error({ err, route: p.entry.id }, 'comparison failed')
+      return null
+    }
+  }
+
+  function skipped(p: Prepared, base: Omit<OutcomeRecord, 'origin' | 'outcome'>, cause: string): void {
+    metrics.shadowSkipped.labels(p.entry.id, cause).inc()
+    metrics.comparisons.labels(p.entry.id, 'skipped').inc()
+    if (random() < (p.entry.recordMatchShare ?? 1)) recorder.record({ ...base, origin: 'shadow', outcome: 'skipped', skip_cause: cause })
+  }
+
+  function legacyObservation(t: TeeResult): Observation {
+    if (t.ok) return { ok: true, origin: 'legacy', status: t.status, headers: null, body: t.body, ms: t.ms }
+    return { ok: false, origin: 'legacy', kind: 'transport', message: t.error?.message ?? t.reason, ms: t.ms }
+  }
+
+  // --- stages -------------------------------------------------------------------------------
+
+  function off(p: Prepared, req: IncomingMessage, res: ServerResponse, path: string, stage: Stage = 'off'): void {
+    forward(req, res, { group: p.entry.id, path, extraHeaders: stageHeaders(stage, 'legacy') })
+  }
+
+  function shadow(p: Prepared, req: IncomingMessage, res: ServerResponse, path: string, ctx: RoutingContext): void {
+    const method = req.method ?? 'GET'
+    // Only safe methods are ever shadowed: running a write twice is not an experiment.
+    if (method !== 'GET' && method !== 'HEAD') return off(p, req, res, path, 'shadow')
+    const requestId = requestHeaders(req).requestId
+    req.headers['x-request-id'] = requestId
+    const base = baseRecord(p, 'shadow', ctx, method, path, requestId)
+    if (!p.cap.tryAcquire()) {
+      skipped(p, base, 'concurrency-cap')
+      return off(p, req, res, path, 'shadow')
+    }
+    const run = runCandidate(deps.newApp, candidateRequest(req, path, null, requestId), p.entry.deadlineMs ?? options.shadowDeadlineMs)
+    void run.settled.finally(() => p.cap.release())
+    forward(req, res, {
+      group: p.entry.id,
+      path,
+      extraHeaders: stageHeaders('shadow', 'legacy'),
+      tee: {
+        cap: options.teeCapBytes,
+        done: (teed) => {
+          if (!teed.ok && teed.reason === 'too-large') return skipped(p, base, 'body-too-large')
+          if (!teed.ok && teed.reason === 'client-aborted') return skipped(p, base, 'client-aborted')
+          void run.observation.then((candidate) => publish(p, base, 'shadow', legacyObservation(teed), candidate))
+        },
+      },
+    })
+  }
+
+  async function live(p: Prepared, req: IncomingMessage, res: ServerResponse, path: string, ctx: RoutingContext): Promise<void> {
+    const method = req.method ?? 'GET'
+    const safe = method === 'GET' || method === 'HEAD'
+    const h = requestHeaders(req)
+    let body: Buffer | null = null
+    if (!safe) {
+      body = await readBody(req, options.bodyLimitBytes)
+      if (body === null) return sendProblem(res, { status: 413, title: 'Content Too Large', detail: `request bodies of ${p.entry.id} are limited to ${options.bodyLimitBytes} bytes`, requestId: h.requestId })
+    }
+    const run = runCandidate(deps.newApp, candidateRequest(req, path, body, h.requestId), p.entry.deadlineMs ?? options.liveDeadlineMs)
+    const candidate = await run.observation
+    if (candidate.ok) {
+      sendObservation(res, candidate, [...stageHeaders('live', 'new'), 'x-request-id', h.requestId])
+      metrics.request(p.entry.id, 'new', candidate.status, candidate.ms / 1000)
+      // A sampled share keeps being compared with legacy, so a live route stays verified.
+      if (safe && random() < (p.entry.verifyShare ?? options.verifyShare)) {
+        const base = baseRecord(p, 'live', ctx, method, path, h.requestId)
+        exchangeBuffered(deps.upstream, { method, path, headers: h.headers })
+          .then((a) => publish(p, base, 'verify', bufferedObservation(a), candidate))
+          .catch((err: LegacyExchangeError) =>
+            publish(p, base, 'verify', { ok: false, origin: 'legacy', kind: 'transport', message: err.message, ms: 0 }, candidate),
+          )
+      }
+      return
+    }
+    metrics.originErrors.labels(p.entry.id, 'new').inc()
+    // A write that timed out may still commit: answering from legacy then would write twice.
+    const mayFallBack = p.entry.fallback && (safe || candidate.kind === 'threw')
+    if (!mayFallBack) {
+      if (candidate.kind === 'timeout') return sendProblem(res, { status: 504, title: 'Gateway Timeout', detail: `${p.entry.id} did not answer in time`, requestId: h.requestId }, stageHeaders('live', 'new'))
+      return sendProblem(res, { status: 500, title: 'Internal Server Error', detail: `${p.entry.id} failed`, requestId: h.requestId }, stageHeaders('live', 'new'))
+    }
+    metrics.fallbacks.labels(p.entry.id, candidate.kind).inc()
+    log.warn({ reqId: h.requestId, route: p.entry.id, cause: candidate.kind, err: candidate.message }, 'live handler failed; answered by legacy')
+    if (safe) return forward(req, res, { group: p.entry.id, path, extraHeaders: stageHeaders('live', 'legacy') })
+    await answerFromLegacy(res, { method, path, headers: h.headers, body }, stageHeaders('live', 'legacy'), h.requestId)
+  }
+
+  async function answerFromLegacy(res: ServerResponse, req: { method: string; path: string; headers: string[]; body: Buffer | null }, extra: string[], requestId: string): Promise<BufferedAnswer | null> {
+    try {
+      const answer = await exchangeBuffered(deps.upstream, req)
+      sendBuffered(res, answer, extra, requestId)
+      return answer
+    } catch (err) {
+      const e = err as LegacyExchangeError
+      metrics.upstreamErrors.labels(e.kind === 'timeout' ? 'timeout' : 'unreachable').inc()
+      sendProblem(res, e.kind === 'timeout'
+        ? { status: 504, title: 'Gateway Timeout', detail: 'the legacy API sent no response headers in time', requestId }
+        : { status: 502, title: 'Bad Gateway', detail: `the legacy API could not be reached (${e.message})`, requestId }, extra)
+      return null
+    }
+  }
+
+  async function dualWrite(p: Prepared, req: IncomingMessage, res: ServerResponse, path: string, ctx: RoutingContext, params: Record<string, string>, stage: Stage): Promise<void> {
+    const h = requestHeaders(req)
+    const body = await readBody(req, options.bodyLimitBytes)
+    if (body === null) return sendProblem(res, { status: 413, title: 'Content Too Large', detail: `request bodies are limited to ${options.bodyLimitBytes} bytes`, requestId: h.requestId })
+    const extra = stageHeaders(stage, 'legacy')
+    const started = performance.now()
+    const answer = await answerFromLegacyDeferred(req.method ?? 'POST', path, h.headers, body)
+    if (!answer.ok) return sendProblem(res, answer.problem, extra)
+    const legacy = answer.value
+    // Only a legacy write that stood is followed; a refused one wrote nothing, and neither do we.
+    if (legacy.status >= 200 && legacy.status < 300 && ctx.userId !== undefined) {
+      const input: DualWriteInput = {
+        userId: ctx.userId,
+        ...(ctx.requestedOrganizationId ? { organizationId: ctx.requestedOrganizationId } : {}),
+        params,
+        body: parseJson(body),
+        legacy: { status: legacy.status, body: legacy.body, json: parseJson(legacy.body) },
+        requestId: h.requestId,
+      }
+      await runDualWrite(p, input)
+    }
+    sendBuffered(res, legacy, extra, h.requestId)
+    metrics.request(p.entry.id, 'legacy', legacy.status, (performance.now() - started) / 1000)
+  }
+
+  async function answerFromLegacyDeferred(method: string, path: string, headers: string[], body: Buffer): Promise<{ ok: true; value: BufferedAnswer } | { ok: false; problem: Parameters<typeof sendProblem>[1] }> {
+    try {
+      return { ok: true, value: await exchangeBuffered(deps.upstream, { method, path, headers, body }) }
+    } catch (err) {
+      const e = err as LegacyExchangeError
+      metrics.upstreamErrors.labels(e.kind === 'timeout' ? 'timeout' : 'unreachable').inc()
+      return {
+        ok: false,
+        problem: e.kind === 'timeout'
+          ? { status: 504, title: 'Gateway Timeout', detail: 'the legacy API sent no response headers in time' }
+          : { status: 502, title: 'Bad Gateway', detail: `the legacy API could not be reached (${e.message})` },
+      }
+    }
+  }
+
+  async function runDualWrite(p: Prepared, input: DualWriteInput): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    try {
+      await Promise.race([
+        p.entry.dualWrite!(input, { sql: deps.sql }),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`organization write slower than ${options.dualWriteDeadlineMs} ms`)), options.dualWriteDeadlineMs)
+        }),
+      ])
+    } catch (err) {
+      metrics.secondary('org-write', 'failed')
+      log.warn({ reqId: input.requestId, route: p.entry.id, err }, 'organization write failed; queued for retry')
+      try {
+        if (!deps.outbox) throw new Error('no outbox configured')
+        await deps.outbox.enqueue(p.entry.id, input, err)
+      } catch (outboxErr) {
+        metrics.secondary('org-write', 'outbox-failed')
+        log.error({ reqId: input.requestId, route: p.entry.id, err: outboxErr }, 'organization write could not be queued; reconcile will repair it')
+      }
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  async function handle(m: RouteMatch, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const p = prepared.get(m.entry)!
+    if (flags.killSwitch()) {
+      p.stages.off++
+      metrics.stages.labels(p.entry.id, 'off').inc()
+      return off(p, req, res, path)
+    }
+    const ctx = await deps.routing(req)
+    const stickiness: { organizationId?: string; userId?: string } = {}
+    if (ctx.organizationId) stickiness.organizationId = ctx.organizationId
+    if (ctx.userId !== undefined) stickiness.userId = String(ctx.userId)
+    const stage = flags.stage(p.entry.flag, stickiness)
+    p.stages[stage]++
+    metrics.stages.labels(p.entry.id, stage).inc()
+    if (stage === 'off') return off(p, req, res, path)
+    switch (p.entry.kind) {
+      case 'dual-write':
+        return dualWrite(p, req, res, path, ctx, m.params, stage)
+      case 'new':
+        // No legacy twin to compare with: shadow runs the new handler for its errors and latency only.
+        if (stage === 'shadow') return off(p, req, res, path, 'shadow')
+        return live(p, req, res, path, ctx)
+      case 'read':
+      case 'write':
+        return stage === 'shadow' ? shadow(p, req, res, path, ctx) : live(p, req, res, path, ctx)
+    }
+  }
+
+  return {
+    claim(method, path) {
+      const m = match(method, path)
+      if (!m) return null
+      return (req, res, p) => {
+        handle(m, req, res, p).catch((err) => {
+          // The engine itself failed before anything was sent: legacy answers, as if off.
+          metrics.secondary('engine', 'dispatch-failed')
+          log.error({ err, route: m.entry.id }, 'migration engine failed; request passed through')
+          if (!res.headersSent && !req.readableEnded && req.readableLength === 0 && !req.readableDidRead) {
+            forward(req, res, { group: m.entry.id, path: p, extraHeaders: stageHeaders('off', 'legacy') })
+          } else if (!res.headersSent) {
+            sendProblem(res, { status: 502, title: 'Bad Gateway', detail: 'the proxy failed while handling this request' })
+          }
+        })
+      }
+    },
+    stats() {
+      const out: ReturnType<Engine['stats']> = {}
+      for (const p of prepared.values()) out[p.entry.id] = { stages: { ...p.stages }, shadowInFlight: p.cap.inFlight }
+      return out
+    },
+    async replay(entry, req) {
+      const p = prepared.get(entry)
+      if (!p) throw new Error(`replay: ${entry.id} is not in the route table`)
+      const requestId = `replay-${Date.now().toString(36)}`
+      const run = runCandidate(deps.newApp, req, entry.deadlineMs ?? options.shadowDeadlineMs)
+      const headers: string[] = []
+      for (const [k, v] of Object.entries(req.headers)) headers.push(k, v)
+      headers.push('x-request-id', requestId)
+      const legacy = await exchangeBuffered(deps.upstream, { method: req.method, path: req.path, headers, body: req.body })
+        .then(bufferedObservation)
+        .catch((e: Error): Observation => ({ ok: false, origin: 'legacy', kind: 'transport', message: e.message, ms: 0 }))
+      const candidate = await run.observation
+      const ctx: RoutingContext = {}
+      if (req.organizationId) ctx.organizationId = req.organizationId
+      if (req.userId !== undefined) ctx.userId = req.userId
+      const row = publish(p, baseRecord(p, 'shadow', ctx, req.method, req.path, requestId), 'replay', legacy, candidate)
+      if (!row) throw new Error('replay: the comparison failed')
+      return row
+    },
+  }
+}
+
+function bufferedObservation(a: BufferedAnswer): Observation {
+  return { ok: true, origin: 'legacy', status: a.status, headers: null, body: a.body, ms: a.ms }
+}
+
+function sendObservation(res: ServerResponse, o: Extract<Observation, { ok: true }>, extra: string[]): void {
+  const headers: string[] = []
+  o.headers?.forEach((value, name) => {
+    if (name !== 'content-length' && name !== 'transfer-encoding') headers.push(name, value)
+  })
+  headers.push('content-length', String(o.body.length), ...extra)
+  res.writeHead(o.status, headers)
+  res.end(o.body)
+}
+
+function parseJson(b: Buffer): unknown {
+  if (b.length === 0) return null
+  try {
+    return JSON.parse(b.toString('utf8'))
+  } catch {
+    return null
+  }
+}

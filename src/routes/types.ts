@@ -1,0 +1,72 @@
+// What one migrated route is, as data: the route table is a list of these, and the engine is generic
+// over them. Adding a migrated route is one entry plus its handler.
+import type { Handler, MiddlewareHandler } from 'hono'
+import type { Sql } from 'postgres'
+import type { CompareRulesInput } from '../compare/index.js'
+
+/** The flags of flags/, one per phase step. */
+export type FlagName = 'org.dual-write' | 'org.reads' | 'org.switcher' | 'org.voter-filters' | 'org.new-campaign' | 'org.kill-switch'
+
+/** off: legacy only; shadow: legacy answers, the new handler runs beside it; live: the new handler answers. */
+export type Stage = 'off' | 'shadow' | 'live'
+
+/**
+ * - `read`: a legacy read moved onto Organization (off → shadow → live, compared).
+ * - `new`: a route legacy does not have (GET /v1/organizations): off passes through, on answers.
+ * - `dual-write`: a legacy write the proxy follows with the organization write (phase 1).
+ * - `write`: a legacy write the new handler takes over (phase 3): shadow runs it in a rolled-back
+ *   transaction and compares what it would have written.
+ */
+export type RouteKind = 'read' | 'new' | 'dual-write' | 'write'
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+
+/** The legacy answer a dual write follows: only 2xx answers reach it. */
+export type LegacyAnswer = { status: number; body: Buffer; json: unknown }
+
+/** What a dual write knows of the request it follows. */
+export type DualWriteInput = {
+  userId: number
+  /** The X-Organization-Id the caller sent, if any (not yet checked: the write checks ownership). */
+  organizationId?: string
+  params: Record<string, string>
+  body: unknown
+  legacy: LegacyAnswer
+  requestId: string
+}
+
+/** Brings Organization up to date after a legacy write; throws to send the work to the outbox. */
+export type DualWrite = (input: DualWriteInput, deps: { sql: Sql }) => Promise<DualWriteResult>
+export type DualWriteResult = { organizationIds: string[]; note?: string }
+
+export type RouteEntry = {
+  /** Stable id used in metrics, outcomes, the report and the page: 'campaigns.mine'. */
+  id: string
+  /** Which phase of the plan moves it. */
+  phase: 1 | 2 | 3
+  method: HttpMethod
+  /** Hono path pattern, exactly as the web app calls it: '/v1/voters/voter-file/filter/:id'. */
+  path: string
+  flag: FlagName
+  kind: RouteKind
+  /** One line for product people: what changes for the user when this route moves. */
+  summary: string
+  /** The organization-backed handler (read, new, write). Mounted behind `middleware`. */
+  handler?: Handler
+  /** Auth and organization context the handler needs, in order. */
+  middleware?: MiddlewareHandler[]
+  /** The phase 1 interceptor (dual-write). */
+  dualWrite?: DualWrite
+  /** How the legacy and new answers are compared (read, write). */
+  compare?: CompareRulesInput
+  /** Live: on a thrown error or a passed deadline, answer from legacy instead. */
+  fallback: boolean
+  /** Deadline of the new handler in ms (default: engine's). */
+  deadlineMs?: number
+  /** Shadow runs at once for this route at most (default: engine's); more are skipped, never queued. */
+  shadowConcurrency?: number
+  /** Share of live requests that also call legacy in the background and compare (default 0.01). */
+  verifyShare?: number
+  /** Share of `match` outcomes stored (every other outcome is always stored; default 1). */
+  recordMatchShare?: number
+}
