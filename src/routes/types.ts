@@ -4,11 +4,10 @@ import type { Handler, MiddlewareHandler } from 'hono'
 import type { Sql } from 'postgres'
 import type { CompareRulesInput } from '../compare/index.js'
 
-/** The flags of flags/, one per phase step. */
-export type FlagName = 'org.dual-write' | 'org.reads' | 'org.switcher' | 'org.voter-filters' | 'org.new-campaign' | 'org.kill-switch'
-
-/** off: legacy only; shadow: legacy answers, the new handler runs beside it; live: the new handler answers. */
-export type Stage = 'off' | 'shadow' | 'live'
+// One vocabulary for flags and stages: the flag source defines them, the route table uses them.
+// (off: legacy only; shadow: legacy answers, the new handler runs beside it; live: the new handler answers.)
+import type { FlagName, Stage } from '../flags/index.js'
+export type { FlagName, Stage }
 
 /**
  * - `read`: a legacy read moved onto Organization (off → shadow → live, compared).

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { connect } from 'node:net'
 
 export type Received = { method: string; url: string; rawHeaders: string[]; body: Buffer; aborted: boolean }
-export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>
+export type Handler = (req: IncomingMessage, res: ServerResponse) => unknown
 
 export type TestUpstream = {
   url: string
