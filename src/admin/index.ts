@@ -8,7 +8,7 @@ import type { RouteEntry } from '../routes/types.js'
 
 /** What the admin pages ask of the flag source. */
 export interface AdminFlags {
-  status(): unknown
+  status(): { errorCount: number; lastError: { message: string; at: string } | null; version: string | null }
   refresh(): Promise<void>
 }
 
@@ -63,12 +63,15 @@ export function mountAdmin(app: Hono, deps: AdminDeps): void {
 
   app.post('/flags/refresh', async (c) => {
     const started = performance.now()
-    try {
-      await deps.flags.refresh()
-      return c.json({ refreshed: true, ms: Math.round(performance.now() - started) })
-    } catch (err) {
-      deps.log.warn({ err }, 'flag refresh failed')
-      return c.json({ refreshed: false, error: (err as Error).message }, 502)
+    const errorsBefore = deps.flags.status().errorCount
+    // refresh() never rejects (the source keeps its last flags); a new error in its status says it failed.
+    await deps.flags.refresh()
+    const after = deps.flags.status()
+    const ms = Math.round(performance.now() - started)
+    if (after.errorCount > errorsBefore) {
+      deps.log.warn({ err: after.lastError }, 'flag refresh failed; last known flags kept')
+      return c.json({ refreshed: false, version: after.version, error: after.lastError?.message ?? 'unknown', ms }, 502)
     }
+    return c.json({ refreshed: true, version: after.version, ms })
   })
 }
