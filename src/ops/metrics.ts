@@ -79,14 +79,19 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     labelNames: ['type'] as const,
     registers: [registry],
   })
-  const inFlight = new Gauge({
+  // A plain number on the hot path, copied into the gauge only when Prometheus scrapes.
+  let inFlightNow = 0
+  new Gauge({
     name: 'org_proxy_in_flight_requests',
     help: 'Requests being answered right now',
     registers: [registry],
+    collect() {
+      this.set(inFlightNow)
+    },
   })
 
-  const requestChildren = new Map<string, Counter.Internal>()
-  const durationChildren = new Map<string, Histogram.Internal<'group' | 'target'>>()
+  type Children = { counters: Map<number, Counter.Internal>; histogram: Histogram.Internal<'group' | 'target'> }
+  const children = new Map<string, Map<string, Children>>()
 
   return {
     registry,
@@ -101,17 +106,21 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     stages,
     fallbacks,
     flagEvents,
-    inFlight,
+    inFlight: {
+      inc: () => void inFlightNow++,
+      dec: () => void inFlightNow--,
+    },
     /** Counts one answered request and its duration; the hot path's only metrics call. */
     request(group: string, target: string, status: number, seconds: number): void {
-      const rk = `${group}\u0000${target}\u0000${status}`
-      let counter = requestChildren.get(rk)
-      if (!counter) requestChildren.set(rk, (counter = requests.labels(group, target, String(status))))
+      // Nested maps of cached children: no key strings built and no label hashing per request.
+      let byTarget = children.get(group)
+      if (!byTarget) children.set(group, (byTarget = new Map()))
+      let c = byTarget.get(target)
+      if (!c) byTarget.set(target, (c = { counters: new Map(), histogram: duration.labels(group, target) }))
+      let counter = c.counters.get(status)
+      if (!counter) c.counters.set(status, (counter = requests.labels(group, target, String(status))))
       counter.inc()
-      const dk = `${group}\u0000${target}`
-      let histogram = durationChildren.get(dk)
-      if (!histogram) durationChildren.set(dk, (histogram = duration.labels(group, target)))
-      histogram.observe(seconds)
+      c.histogram.observe(seconds)
     },
     /** A secondary path failed: counted, never thrown. */
     secondary(path: string, reason: string): void {

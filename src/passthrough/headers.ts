@@ -22,6 +22,9 @@ const HOP_BY_HOP = new Set([
 /** Names listed in a Connection header are hop-by-hop for that message too (RFC 9110 §7.6.1). */
 function connectionListed(value: string | undefined): Set<string> | null {
   if (!value) return null
+  // The common values name no other header: no set to build for them.
+  const plain = value.length <= 10 ? value.toLowerCase() : ''
+  if (plain === 'keep-alive' || plain === 'close') return null
   const names = new Set<string>()
   for (const token of value.split(',')) {
     const name = token.trim().toLowerCase()
@@ -34,6 +37,8 @@ export type ForwardedRequestHeaders = {
   /** Flat [name, value, …] list as undici accepts it. */
   headers: string[]
   requestId: string
+  /** Whether the request carries a body (RFC 9112 §6.3), read from the same pass. */
+  hasBody: boolean
   /** The client's Authorization, for routing decisions (not re-read from the raw list). */
   authorization: string | undefined
   cookie: string | undefined
@@ -47,8 +52,15 @@ const REQUEST_ID = /^[\w.:@/+=-]{1,200}$/
  * @example const { headers, requestId } = requestHeaders(req)
  */
 export function requestHeaders(req: IncomingMessage): ForwardedRequestHeaders {
+  // Only rawHeaders is read: touching req.headers makes node build a second copy of every header.
   const raw = req.rawHeaders
-  const listed = connectionListed(req.headers.connection)
+  let connection: string | undefined
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!
+    if (name.length === 10 && name.toLowerCase() === 'connection') connection = connection ? `${connection},${raw[i + 1]}` : raw[i + 1]
+  }
+  const listed = connectionListed(connection)
+  let hasBody = false
   const out: string[] = []
   let requestId: string | undefined
   let forwardedFor: string | undefined
@@ -85,6 +97,12 @@ export function requestHeaders(req: IncomingMessage): ForwardedRequestHeaders {
       case 'x-organization-id':
         organizationId = value
         break
+      case 'transfer-encoding':
+        hasBody = true
+        break
+      case 'content-length':
+        if (value !== '0') hasBody = true
+        break
     }
     if (HOP_BY_HOP.has(lower) || (listed !== null && listed.has(lower))) continue
     out.push(name, value)
@@ -95,7 +113,7 @@ export function requestHeaders(req: IncomingMessage): ForwardedRequestHeaders {
   out.push('x-forwarded-proto', (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http')
   if (host !== undefined) out.push('x-forwarded-host', host)
   out.push('x-request-id', requestId)
-  return { headers: out, requestId, authorization, cookie, organizationId }
+  return { headers: out, requestId, hasBody, authorization, cookie, organizationId }
 }
 
 /**
@@ -123,14 +141,6 @@ export function responseHeaders(raw: Buffer[], extra: readonly string[], request
   // The client learns the id its request was logged under, unless the upstream named its own.
   if (!hasRequestId) out.push('x-request-id', requestId)
   return out
-}
-
-/** Whether the client's request carries a body at all (RFC 9112 §6.3). */
-export function hasBody(req: IncomingMessage): boolean {
-  const te = req.headers['transfer-encoding']
-  if (te !== undefined) return true
-  const cl = req.headers['content-length']
-  return cl !== undefined && cl !== '0'
 }
 
 /**

@@ -8,11 +8,11 @@ import type { Logger } from '../ops/logger.js'
 import type { Metrics } from '../ops/metrics.js'
 import { sendProblem } from '../ops/problem.js'
 import type { Upstream } from '../upstream/index.js'
-import { hasBody, requestHeaders, responseHeaders } from './headers.js'
+import { requestHeaders, responseHeaders } from './headers.js'
 
 const NONE: readonly string[] = []
 
-export { originForm, requestHeaders, responseHeaders, hasBody } from './headers.js'
+export { originForm, requestHeaders, responseHeaders } from './headers.js'
 
 /** What a shadow comparison needs of the legacy answer, collected while it streams to the client. */
 export type TeeResult =
@@ -50,7 +50,7 @@ export function createPassThrough(deps: PassThroughDeps): Forward {
           path: upstream.basePath + opts.path,
           method: req.method as Dispatcher.HttpMethod,
           headers: h.headers,
-          body: hasBody(req) ? req : null,
+          body: h.hasBody ? req : null,
           headersTimeout: upstream.timeoutMs,
         },
         exchange,

@@ -1,0 +1,8 @@
+// The bench's sections, in run order. Adding one: a module exporting a Section, and one entry here.
+import type { Section } from '../types.js'
+import { passthrough } from './passthrough.js'
+
+export const SECTIONS: readonly Section[] = [
+  passthrough,
+  // engine (issue #3), phase2 (issue #5): byDefault true; backfill (issue #4): byDefault false.
+]
