@@ -1,8 +1,12 @@
 // The bench's sections, in run order. Adding one: a module exporting a Section, and one entry here.
 import type { Section } from '../types.js'
+import { engine } from './engine.js'
 import { passthrough } from './passthrough.js'
+import { phase2 } from './phase2.js'
 
 export const SECTIONS: readonly Section[] = [
   passthrough,
+  engine,
+  phase2,
   // engine (issue #3), phase2 (issue #5): byDefault true; backfill (issue #4): byDefault false.
 ]

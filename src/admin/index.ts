@@ -1,9 +1,12 @@
 // /_proxy/* for operators: where the flags come from, how each migrated route splits across stages,
-// and what its recent comparisons say; plus the refresh hook for Unleash's webhook addon.
+// and what its recent comparisons say; plus the refresh hook for Unleash's webhook addon, and the diff
+// review (the page at /_proxy/, triage, replay, report and gate as JSON).
 import type { Hono } from 'hono'
 import type { Sql } from 'postgres'
 import type { Engine } from '../engine/index.js'
 import type { Logger } from '../ops/logger.js'
+import { mountReview } from '../page/index.js'
+import type { Replayer } from '../review/index.js'
 import type { RouteEntry } from '../routes/types.js'
 
 /** What the admin pages ask of the flag source. */
@@ -18,6 +21,10 @@ export type AdminDeps = {
   routes: readonly RouteEntry[]
   flags: AdminFlags
   log: Logger
+  /** Replays stored mismatches (createReplayer); without it POST /_proxy/replay answers 503. */
+  replayer?: Replayer
+  /** The engine's triage rules provider, reloaded at once after an "expected" mark. */
+  triage?: { refresh(): Promise<void> }
 }
 
 /** @example createApp({ ..., admin: (app) => mountAdmin(app, deps) }) */
@@ -73,5 +80,16 @@ export function mountAdmin(app: Hono, deps: AdminDeps): void {
       return c.json({ refreshed: false, version: after.version, error: after.lastError?.message ?? 'unknown', ms }, 502)
     }
     return c.json({ refreshed: true, version: after.version, ms })
+  })
+
+  // Registered last: it ends with the catch-all that serves '/_proxy/'.
+  mountReview(app, {
+    sql: deps.sql,
+    routes: deps.routes,
+    engine: deps.engine,
+    flags: deps.flags,
+    log: deps.log,
+    ...(deps.replayer ? { replayer: deps.replayer } : {}),
+    ...(deps.triage ? { triage: deps.triage } : {}),
   })
 }

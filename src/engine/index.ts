@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Hono } from 'hono'
 import type { Sql } from 'postgres'
-import { compare, compileRules, storedComparison, type CompiledRules } from '../compare/index.js'
+import { compare, compileRules, storedComparison, type CompiledRules, type ExpectedRule } from '../compare/index.js'
 import type { Logger } from '../ops/logger.js'
 import type { Metrics } from '../ops/metrics.js'
 import { sendProblem } from '../ops/problem.js'
@@ -23,6 +23,15 @@ import type { RoutingContext } from './routing-context.js'
 export interface EngineFlags {
   stage(flag: FlagName, ctx: { organizationId?: string; userId?: string }): Stage
   killSwitch(): boolean
+}
+
+/**
+ * Expected differences that triage added to routes (the diff review's "expected" marks). The engine
+ * reads `version` per comparison and recompiles a route's rules only when it moved.
+ */
+export interface TriageRules {
+  readonly version: number
+  expectedFor(routeId: string): readonly ExpectedRule[]
 }
 
 /** Where a failed organization write goes to be retried (phase 1's outbox). */
@@ -45,6 +54,11 @@ export type EngineOptions = {
   dualWriteDeadlineMs: number
   /** Secret of the keyed hashes that replace sensitive values in stored diffs. */
   redactSecret: string
+  /**
+   * Share of shadowed GETs whose legacy answer is fetched a second time and compared with the first
+   * (origin 'noise'): the baseline that tells a field's own churn from a real mismatch (default 0.05).
+   */
+  noiseShare?: number
 }
 
 export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'redactSecret'> = {
@@ -55,6 +69,7 @@ export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'redactSecret'> = {
   verifyShare: 0.01,
   bodyLimitBytes: 10 * 1024 * 1024,
   dualWriteDeadlineMs: 3000,
+  noiseShare: 0.05,
 }
 
 export type EngineDeps = {
@@ -70,6 +85,8 @@ export type EngineDeps = {
   log: Logger
   sql: Sql
   outbox?: DualWriteOutbox
+  /** Rules from triage marks, merged with each route's own (the diff review's provider). */
+  triage?: TriageRules
   options: EngineOptions
   random?: () => number
 }
@@ -82,7 +99,16 @@ export type Engine = {
   replay(entry: RouteEntry, req: CandidateRequest & { organizationId?: string; userId?: number }): Promise<OutcomeRecord>
 }
 
-type Prepared = { entry: RouteEntry; rules: CompiledRules; cap: ConcurrencyCap; stages: Record<Stage, number> }
+type Prepared = {
+  entry: RouteEntry
+  rules: CompiledRules
+  cap: ConcurrencyCap
+  stages: Record<Stage, number>
+  /** The route's rules merged with triage's, and the triage version they were compiled at. */
+  merged: { version: number; rules: CompiledRules }
+  /** Noise sampling by accumulated share: every 1/noiseShare-th shadowed GET, evenly spread. */
+  noiseDebt: number
+}
 
 /** @example const engine = createEngine(deps); server = createProxyServer({ ..., claim: engine.claim }) */
 export function createEngine(deps: EngineDeps): Engine {
@@ -93,12 +119,41 @@ export function createEngine(deps: EngineDeps): Engine {
   for (const entry of deps.routes) {
     if (entry.kind === 'dual-write' && !entry.dualWrite) throw new Error(`route table: ${entry.id} is a dual-write without a dualWrite function`)
     if ((entry.kind === 'read' || entry.kind === 'new') && !entry.handler) throw new Error(`route table: ${entry.id} has no handler`)
+    const rules = compileRules(entry.compare ?? {})
     prepared.set(entry, {
       entry,
-      rules: compileRules(entry.compare ?? {}),
+      rules,
       cap: new ConcurrencyCap(entry.shadowConcurrency ?? options.shadowConcurrency),
       stages: { off: 0, shadow: 0, live: 0 },
+      merged: { version: 0, rules },
+      noiseDebt: 0,
     })
+  }
+
+  /** The route's rules plus the expected differences triage gave it; recompiled only when those change. */
+  function rulesOf(p: Prepared): CompiledRules {
+    const triage = deps.triage
+    if (!triage || triage.version === p.merged.version) return p.merged.rules
+    const version = triage.version
+    const extra = triage.expectedFor(p.entry.id)
+    try {
+      const own = p.entry.compare ?? {}
+      p.merged = { version, rules: extra.length ? compileRules({ ...own, expected: [...(own.expected ?? []), ...extra] }) : p.rules }
+    } catch (err) {
+      // A rule triage could not turn into a matcher must not stop comparisons: the route's own rules stay.
+      metrics.secondary('triage', 'rules-invalid')
+      log.error({ err, route: p.entry.id }, 'triage rules do not compile; comparing with the route rules only')
+      p.merged = { version, rules: p.rules }
+    }
+    return p.merged.rules
+  }
+
+  /** Whether this shadowed GET also gets the noise baseline (legacy asked twice). */
+  function takesNoise(p: Prepared): boolean {
+    p.noiseDebt += options.noiseShare ?? DEFAULT_ENGINE_OPTIONS.noiseShare!
+    if (p.noiseDebt < 1) return false
+    p.noiseDebt -= 1
+    return true
   }
 
   function stageHeaders(stage: Stage, servedBy: 'legacy' | 'new'): string[] {
@@ -132,14 +187,18 @@ export function createEngine(deps: EngineDeps): Engine {
   /** Compares two observations under the route's rules and publishes the result. */
   function publish(p: Prepared, base: Omit<OutcomeRecord, 'origin' | 'outcome'>, origin: OutcomeRecord['origin'], legacy: Observation, candidate: Observation): OutcomeRecord | null {
     try {
-      metrics.originLatency.labels(p.entry.id, 'legacy').observe(legacy.ms / 1000)
-      metrics.originLatency.labels(p.entry.id, 'new').observe(candidate.ms / 1000)
-      if (!legacy.ok) metrics.originErrors.labels(p.entry.id, 'legacy').inc()
-      if (!candidate.ok) metrics.originErrors.labels(p.entry.id, 'new').inc()
-      const result = compare(toSide(legacy, base.method), toSide(candidate, base.method), p.rules)
-      metrics.comparisons.labels(p.entry.id, result.outcome).inc()
+      // A noise comparison's "candidate" is legacy again: it says nothing of the new side's latency.
+      if (origin !== 'noise') {
+        metrics.originLatency.labels(p.entry.id, 'legacy').observe(legacy.ms / 1000)
+        metrics.originLatency.labels(p.entry.id, 'new').observe(candidate.ms / 1000)
+        if (!legacy.ok) metrics.originErrors.labels(p.entry.id, 'legacy').inc()
+        if (!candidate.ok) metrics.originErrors.labels(p.entry.id, 'new').inc()
+      }
+      const rules = rulesOf(p)
+      const result = compare(toSide(legacy, base.method), toSide(candidate, base.method), rules)
+      if (origin !== 'noise') metrics.comparisons.labels(p.entry.id, result.outcome).inc()
       // Only the redacted, stored form of a diff ever leaves this function.
-      const stored = result.differences.length ? storedComparison(result, p.rules, { secret: options.redactSecret }) : null
+      const stored = result.differences.length ? storedComparison(result, rules, { secret: options.redactSecret }) : null
       const row: OutcomeRecord = {
         ...base,
         origin,
@@ -153,7 +212,8 @@ export function createEngine(deps: EngineDeps): Engine {
         differences: stored,
         error: result.error ? `${result.error.side}:${result.error.kind}${result.error.message ? `: ${result.error.message.slice(0, 200)}` : ''}` : null,
       }
-      if (result.outcome !== 'match' || random() < (p.entry.recordMatchShare ?? 1)) recorder.record(row)
+      // Noise rows are a sample already; the report needs their matches to know the noise rate.
+      if (result.outcome !== 'match' || origin === 'noise' || random() < (p.entry.recordMatchShare ?? 1)) recorder.record(row)
       return row
     } catch (err) {
       metrics.secondary('shadow', 'compare-failed')
@@ -183,7 +243,8 @@ export function createEngine(deps: EngineDeps): Engine {
     const method = req.method ?? 'GET'
     // Only safe methods are ever shadowed: running a write twice is not an experiment.
     if (method !== 'GET' && method !== 'HEAD') return off(p, req, res, path, 'shadow')
-    const requestId = requestHeaders(req).requestId
+    const h = requestHeaders(req)
+    const requestId = h.requestId
     req.headers['x-request-id'] = requestId
     const base = baseRecord(p, 'shadow', ctx, method, path, requestId)
     if (!p.cap.tryAcquire()) {
@@ -202,9 +263,20 @@ export function createEngine(deps: EngineDeps): Engine {
           if (!teed.ok && teed.reason === 'too-large') return skipped(p, base, 'body-too-large')
           if (!teed.ok && teed.reason === 'client-aborted') return skipped(p, base, 'client-aborted')
           void run.observation.then((candidate) => publish(p, base, 'shadow', legacyObservation(teed), candidate))
+          if (method === 'GET' && teed.ok && takesNoise(p)) noise(p, base, h.headers, legacyObservation(teed))
         },
       },
     })
+  }
+
+  /** Asks legacy the same GET again and compares the two legacy answers (the noise baseline). */
+  function noise(p: Prepared, base: Omit<OutcomeRecord, 'origin' | 'outcome'>, headers: string[], first: Observation): void {
+    exchangeBuffered(deps.upstream, { method: 'GET', path: base.query ? `${base.path}?${base.query}` : base.path, headers }, options.teeCapBytes)
+      .then((a) => publish(p, base, 'noise', first, { ...bufferedObservation(a), origin: 'new' }))
+      .catch((err: Error) => {
+        metrics.secondary('noise', 'legacy-failed')
+        log.warn({ err, route: p.entry.id, reqId: base.request_id }, 'noise baseline: the second legacy call failed')
+      })
   }
 
   async function live(p: Prepared, req: IncomingMessage, res: ServerResponse, path: string, ctx: RoutingContext): Promise<void> {
@@ -375,6 +447,7 @@ export function createEngine(deps: EngineDeps): Engine {
       return out
     },
     async replay(entry, req) {
+      // Replay compares under the same rules as the traffic, triage marks included.
       const p = prepared.get(entry)
       if (!p) throw new Error(`replay: ${entry.id} is not in the route table`)
       const requestId = `replay-${Date.now().toString(36)}`

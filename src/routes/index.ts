@@ -2,6 +2,10 @@
 // Read it top to bottom as the plan: phase 1 dual-writes, phase 2 reads and segments, phase 3 writes.
 // A route not listed here passes through to the legacy API untouched.
 import type { Sql } from 'postgres'
+import { PHASE1_ROUTES, phase1DualWrite } from '../organizations/dual-writes.js'
+import { campaignMineRoute, campaignMineRules, currentOfficeRoute, currentOfficeRules } from '../reads/index.js'
+import { organizationRoute, organizationsListRoute } from '../switcher/index.js'
+import { assignCreatedFilter, filterListRoute, filterListRules, filterRoute, filterRules, VOTER_FILTER_CREATE } from '../voter-filters/index.js'
 import type { RouteEntry } from './types.js'
 
 export type { RouteEntry, FlagName, Stage, RouteKind } from './types.js'
@@ -18,10 +22,72 @@ export function routeTable(deps: RouteDeps): RouteEntry[] {
   void deps
   return [
     // ── Phase 1: Organization exists for everyone; writes keep it in step (flag org.dual-write) ──
-    // (entries added with phase 1)
+    // After legacy answers 2xx, the organization is synced from the rows legacy just wrote (one
+    // transaction); a failure goes to the outbox and the client still gets legacy's answer.
+    {
+      id: PHASE1_ROUTES.electedOfficeCreate, phase: 1, method: 'POST', path: '/v1/elected-office', flag: 'org.dual-write', kind: 'dual-write',
+      summary: '"I won": the new office gets its own serve organization, with the campaign\'s position and district',
+      dualWrite: phase1DualWrite(PHASE1_ROUTES.electedOfficeCreate), fallback: false,
+    },
+    {
+      id: PHASE1_ROUTES.campaignCreate, phase: 1, method: 'POST', path: '/v1/campaigns', flag: 'org.dual-write', kind: 'dual-write',
+      summary: 'a new campaign gets its win organization at once, so every new user has one',
+      dualWrite: phase1DualWrite(PHASE1_ROUTES.campaignCreate), fallback: false,
+    },
+    {
+      id: PHASE1_ROUTES.campaignUpdate, phase: 1, method: 'PUT', path: '/v1/campaigns/mine', flag: 'org.dual-write', kind: 'dual-write',
+      summary: 'office selection (admin/sales by slug) also updates the organization\'s BallotReady fields',
+      dualWrite: phase1DualWrite(PHASE1_ROUTES.campaignUpdate), fallback: false,
+    },
+    {
+      id: PHASE1_ROUTES.raceTargetDetails, phase: 1, method: 'PUT', path: '/v1/campaigns/mine/race-target-details', flag: 'org.dual-write', kind: 'dual-write',
+      summary: 'the district found for the race also lands on the organization\'s L2 fields',
+      dualWrite: phase1DualWrite(PHASE1_ROUTES.raceTargetDetails), fallback: false,
+    },
+    {
+      id: PHASE1_ROUTES.district, phase: 1, method: 'PUT', path: '/v1/campaigns/mine/district', flag: 'org.dual-write', kind: 'dual-write',
+      summary: 'the in-product and admin district pickers also update the organization\'s L2 fields',
+      dualWrite: phase1DualWrite(PHASE1_ROUTES.district), fallback: false,
+    },
 
     // ── Phase 2: reads, the product switcher and segments move onto Organization ──
-    // (entries added with phase 2)
+    // Each handler verifies the caller's JWT and loads the organization only with its owner check
+    // (src/org-context); X-Organization-Id picks one of the caller's organizations, else their default.
+    {
+      id: 'organizations.list', phase: 2, method: 'GET', path: '/v1/organizations', flag: 'org.switcher', kind: 'new',
+      summary: 'the product switcher lists the user\'s organizations (win: campaigns, serve: offices), the default first',
+      ...organizationsListRoute(deps), fallback: false,
+    },
+    {
+      id: 'organizations.get', phase: 2, method: 'GET', path: '/v1/organizations/:id', flag: 'org.switcher', kind: 'new',
+      summary: 'one of the user\'s organizations (404 for anyone else\'s)',
+      ...organizationRoute(deps), fallback: false,
+    },
+    {
+      id: 'campaigns.mine.read', phase: 2, method: 'GET', path: '/v1/campaigns/mine', flag: 'org.reads', kind: 'read',
+      summary: 'the campaign page reads its office (BallotReady) and district (L2) from the campaign\'s organization',
+      ...campaignMineRoute(deps), compare: campaignMineRules(), fallback: true,
+    },
+    {
+      id: 'elected-office.current', phase: 2, method: 'GET', path: '/v1/elected-office/current', flag: 'org.reads', kind: 'read',
+      summary: 'the current office is found through the user\'s serve organization',
+      ...currentOfficeRoute(deps), compare: currentOfficeRules(), fallback: true,
+    },
+    {
+      id: 'voter-filters.list', phase: 2, method: 'GET', path: '/v1/voters/voter-file/filters', flag: 'org.voter-filters', kind: 'read',
+      summary: 'segments listed per organization: serve sees all without party fields, win must be pro',
+      ...filterListRoute(deps), compare: filterListRules(), fallback: true,
+    },
+    {
+      id: 'voter-filters.get', phase: 2, method: 'GET', path: '/v1/voters/voter-file/filter/:id', flag: 'org.voter-filters', kind: 'read',
+      summary: 'one segment, by organization, with the same access rules',
+      ...filterRoute(deps), compare: filterRules(), fallback: true,
+    },
+    {
+      id: VOTER_FILTER_CREATE, phase: 2, method: 'POST', path: '/v1/voters/voter-file/filter', flag: 'org.voter-filters', kind: 'dual-write',
+      summary: 'a new segment is linked to the organization the user is in (X-Organization-Id, else their default)',
+      dualWrite: assignCreatedFilter, fallback: false,
+    },
 
     // ── Phase 3: the proxy answers the organization-owned writes itself ──
     // (entries added with phase 3)

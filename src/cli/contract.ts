@@ -1,0 +1,87 @@
+// `npm run contract -- <step> [--dry-run] [--rollback] [--override "reason"]`: runs a contract step
+// (phase 1: organization-not-null), which refuses, saying why, until its precondition holds.
+import { userInfo } from 'node:os'
+import { pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
+import { CONTRACT_STEPS, runContractStep } from '../contract/index.js'
+import { describeFailure, main, openJobDatabase, UsageError, type JobIo } from '../jobs/cli.js'
+
+const USAGE = `usage: npm run contract -- <step> [options] | --list
+steps:
+${CONTRACT_STEPS.map((s) => `  ${s.name.padEnd(24)} (phase ${s.phase}) ${s.summary}`).join('\n')}
+options:
+  --dry-run             print the statements it would run; change nothing
+  --rollback            undo the step
+  --override "reason"   go ahead although the stage gate says no (recorded with the reason)
+  --operator NAME       who runs it, for org_proxy.contract_run (default: the OS user)
+  --list                every step and whether it is in force`
+
+/** Exit codes: 0 applied (or already), 1 refused or failed, 2 bad arguments. */
+export async function run(argv: string[], io: JobIo): Promise<number> {
+  let values: { 'dry-run': boolean; rollback: boolean; override?: string; operator?: string; list: boolean; help: boolean }
+  let positionals: string[]
+  try {
+    ;({ values, positionals } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        'dry-run': { type: 'boolean', default: false },
+        rollback: { type: 'boolean', default: false },
+        override: { type: 'string' },
+        operator: { type: 'string' },
+        list: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }))
+    if (values.help) return io.out(USAGE), 0
+    if (!values.list && positionals.length !== 1) throw new UsageError(positionals.length ? 'one step at a time' : 'missing the step to run (--list shows them)')
+    if (values.override !== undefined && values.override.trim().length < 10) throw new UsageError('--override needs a written reason (10 characters at least)')
+  } catch (err) {
+    const message = err instanceof UsageError ? err.message : (err as Error).message.split('. ')[0]!
+    return fail(io, `${message} (npm run contract -- --help)`, 2)
+  }
+  const step = values.list ? undefined : CONTRACT_STEPS.find((s) => s.name === positionals[0])
+  if (!values.list && !step) return fail(io, `unknown step ${JSON.stringify(positionals[0])} (known: ${CONTRACT_STEPS.map((s) => s.name).join(', ')})`, 2)
+  let db
+  try {
+    db = await openJobDatabase(io, 'npm run contract')
+  } catch (err) {
+    return fail(io, describeFailure(err), 2)
+  }
+  try {
+    if (values.list) {
+      for (const s of CONTRACT_STEPS) io.out(`${s.name.padEnd(24)} ${(await s.applied(db.sql)) ? 'in force' : 'not applied'}  (phase ${s.phase}) ${s.summary}`)
+      return 0
+    }
+    const result = await runContractStep(db.sql, step!, {
+      action: values.rollback ? 'rollback' : 'apply',
+      dryRun: values['dry-run'],
+      ...(values.override !== undefined ? { override: values.override.trim() } : {}),
+      operator: values.operator ?? safeUser(),
+      log: io.out,
+    })
+    if (result.outcome === 'refused') return fail(io, `${step!.name} refused`, 1)
+    if (result.outcome === 'failed') return fail(io, `${step!.name} failed`, 1)
+    return 0
+  } catch (err) {
+    return fail(io, describeFailure(err), 1)
+  } finally {
+    await db.close()
+  }
+}
+
+function safeUser(): string | undefined {
+  try {
+    return userInfo().username
+  } catch {
+    return undefined
+  }
+}
+
+function fail(io: JobIo, line: string, code: number): number {
+  io.err(`contract: ${line}`)
+  return code
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main(run)

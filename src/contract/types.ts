@@ -1,0 +1,35 @@
+// The nouns of contract steps: the irreversible-looking schema changes that finish a phase (NOT NULL,
+// dropped columns, deleted legacy keys). A step refuses until its precondition holds, asks a stage gate
+// when one is plugged in, and runs its SQL one statement per transaction with a lock_timeout.
+import type { Sql } from '../db/index.js'
+
+export type Precondition = {
+  ok: boolean
+  /** What was measured, one line each ("campaigns without an organization: 12"). */
+  report: string[]
+  counts?: Record<string, number>
+}
+
+/** A SQL file of sql/contract/ (statements split as the migrator splits them), or code between files. */
+export type ContractAction = { file: string } | { name: string; run: (sql: Sql, log: (line: string) => void) => Promise<void> }
+
+export type ContractStep = {
+  /** Command-line name: `npm run contract -- <name>`. */
+  name: string
+  phase: 1 | 2 | 3
+  summary: string
+  /** Must hold before the step may run (and again after its catch-up actions, where it has some). */
+  precondition: (sql: Sql) => Promise<Precondition>
+  /** Already in force (the run is then a no-op). */
+  applied: (sql: Sql) => Promise<boolean>
+  apply: readonly ContractAction[]
+  rollback?: readonly ContractAction[]
+  /** The flag whose stage gate decides (issue 6's `npm run gate -- <flag>`). */
+  gateFlag?: string
+}
+
+/**
+ * The stage gate hook (issue 6 plugs `npm run gate` in here). When present the runner asks it before
+ * applying; a "no" stops the step unless an override reason is given, which is recorded.
+ */
+export type RequireGate = (step: ContractStep) => Promise<{ ok: boolean; evidence: string }>

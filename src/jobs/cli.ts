@@ -1,0 +1,81 @@
+// What every job command (backfill, reconcile, contract) shares: the database from DATABASE_URL, a
+// clean stop on SIGINT/SIGTERM (the batch in flight commits, the checkpoint stays), one-line errors.
+import postgres from 'postgres'
+import { ConfigError, loadConfig } from '../config/index.js'
+import type { Sql } from '../db/index.js'
+import { installDisconnectGuard } from './pg-guard.js'
+
+export type JobIo = {
+  env: Record<string, string | undefined>
+  out: (line: string) => void
+  err: (line: string) => void
+  /** Where progress goes (a TTY gets a redrawn bar); default: nowhere. */
+  progress?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }
+  /** Stops the job after its batch in flight (the CLI wires SIGINT/SIGTERM to it). */
+  signal?: AbortSignal
+}
+
+export class UsageError extends Error {}
+
+export type JobDatabase = { sql: Sql; close: () => Promise<void> }
+
+/**
+ * The database of DATABASE_URL, or a UsageError that says why not. Job commands work on the legacy
+ * PostgreSQL (an embedded demo database serves them on its socket URL), so the embedded engine is
+ * never loaded here: the command starts a second sooner.
+ */
+export async function openJobDatabase(io: JobIo, command: string): Promise<JobDatabase> {
+  let url: string | undefined
+  try {
+    url = loadConfig(io.env).DATABASE_URL
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.lines.join('; '))
+    throw err
+  }
+  if (!url) throw new UsageError(`DATABASE_URL is required: ${command} works on the legacy database the proxy fronts`)
+  const sql = postgres(url, { max: 3, onnotice: () => {} })
+  return { sql, close: () => sql.end({ timeout: 5 }) }
+}
+
+/** A whole number within bounds from a flag's text. */
+export function wholeNumber(flag: string, text: string | undefined, fallback: number, min: number, max: number): number {
+  if (text === undefined) return fallback
+  const n = /^\d+$/.test(text.replace(/_/g, '')) ? Number(text.replace(/_/g, '')) : NaN
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`)
+  return n
+}
+
+/** One line for an error: a connection problem says so. */
+export function describeFailure(err: unknown): string {
+  const e = err as { message?: string; code?: string; errors?: { message?: string }[] }
+  const message = e.message || e.errors?.map((x) => x.message).join('; ') || String(err)
+  return e.code && /^E[A-Z]+$/.test(e.code) ? `cannot reach the database (${e.code}): ${message}` : message
+}
+
+/**
+ * Runs a CLI's `run` as the process: SIGINT/SIGTERM abort its signal (a second one exits at once),
+ * its return value is the exit code.
+ */
+export async function main(run: (argv: string[], io: JobIo) => Promise<number>): Promise<void> {
+  const ac = new AbortController()
+  let signals = 0
+  const onSignal = (name: NodeJS.Signals) => {
+    if (++signals > 1) process.exit(name === 'SIGINT' ? 130 : 143)
+    process.stderr.write(`\n${name}: stopping after the batch in flight (again to exit at once)\n`)
+    ac.abort()
+  }
+  // `| head` closing our stdout is not a failure of the job.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err
+  })
+  installDisconnectGuard(() => process.stderr.write('database session lost mid-transaction; the batch is retried\n'))
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  process.exitCode = await run(process.argv.slice(2), {
+    env: process.env,
+    out: (l) => process.stdout.write(`${l}\n`),
+    err: (l) => process.stderr.write(`${l}\n`),
+    progress: process.stderr,
+    signal: ac.signal,
+  })
+}

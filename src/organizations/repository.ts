@@ -1,0 +1,126 @@
+// Brings organizations up to date from their legacy rows through the one mapping, in one transaction:
+// the write path that dual writes, the outbox, reconcile and the contract step's catch-up all share.
+// Ordering makes concurrent syncs safe: the organization rows are locked (in id order) before the
+// legacy rows are read, so of two syncs of one campaign the later one reads the later legacy write,
+// and an organization never ends older than the last legacy write that preceded its sync.
+import type { Sql, SqlOrTx, TransactionSql } from '../db/index.js'
+import { FIELD_COLUMNS, type FieldColumn, type OrganizationFields, type OrganizationKind, type Outcome } from './fields.js'
+import { FIELD_ASSIGN_SQL, FIELD_TYPES_SQL, fieldSelectSql } from './columns.js'
+import { readCampaigns, readOffices } from './legacy-read.js'
+import { linkMissingCampaigns, linkMissingOffices } from './link.js'
+import type { MappedOrganization } from './mapping.js'
+
+export { legacyRows } from './legacy-read.js'
+
+export type SyncTargets = { campaignIds?: readonly number[]; officeIds?: readonly string[] }
+
+export type OrganizationChange = {
+  organizationId: string
+  kind: OrganizationKind
+  campaignId?: number
+  officeId?: string
+  /** The organization was created (and linked) by this sync. */
+  created: boolean
+  /** Columns whose value changed ('owner_id', 'kind' and the legacy-sourced ones). */
+  changed: string[]
+  outcome: Outcome
+}
+
+export type SyncResult = { organizationIds: string[]; created: number; updated: number; unchanged: number; changes: OrganizationChange[] }
+
+export type SyncOptions = {
+  /** Also sync the offices whose campaign is among the targets: they mirror its BR+L2 (default true). */
+  withOffices?: boolean
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * Creates, links and updates the organizations of the given campaigns and elected offices.
+ * @example await syncOrganizations(sql, { campaignIds: [42] })
+ */
+export async function syncOrganizations(db: SqlOrTx, targets: SyncTargets, opts: SyncOptions = {}): Promise<SyncResult> {
+  if ('savepoint' in db) return syncIn(db, targets, opts)
+  return (db as Sql).begin((tx) => syncIn(tx, targets, opts)) as Promise<SyncResult>
+}
+
+async function syncIn(tx: TransactionSql, targets: SyncTargets, opts: SyncOptions): Promise<SyncResult> {
+  const campaignIds = uniqueSorted((targets.campaignIds ?? []).filter((id) => Number.isInteger(id) && id > 0 && id <= 2147483647))
+  let officeIds = uniqueSorted((targets.officeIds ?? []).filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))
+  if (opts.withOffices !== false && campaignIds.length) {
+    const rows = await tx<{ id: string }[]>`SELECT id::text FROM elected_office WHERE campaign_id = ANY(${campaignIds}::int[])`
+    officeIds = uniqueSorted([...officeIds, ...rows.map((r) => r.id)])
+  }
+  if (!campaignIds.length && !officeIds.length) return { organizationIds: [], created: 0, updated: 0, unchanged: 0, changes: [] }
+
+  const created = new Set([...(await linkMissingCampaigns(tx, campaignIds)), ...(await linkMissingOffices(tx, officeIds))])
+  const current = await lockOrganizations(tx, campaignIds, officeIds)
+  const wanted = [...(await readCampaigns(tx, campaignIds)), ...(await readOffices(tx, officeIds))]
+
+  const changes: OrganizationChange[] = []
+  const writes: Record<string, unknown>[] = []
+  for (const w of wanted) {
+    const before = current.get(w.organizationId)
+    if (!before) continue // unlinked by someone else between our statements: the next sync picks it up
+    const changed = diff(before, w.mapped)
+    const syncedChanged = (before.legacy_synced_at?.getTime() ?? null) !== (w.mapped.legacySyncedAt?.getTime() ?? null)
+    changes.push({
+      organizationId: w.organizationId,
+      kind: w.mapped.kind,
+      ...(w.campaignId !== undefined ? { campaignId: w.campaignId } : {}),
+      ...(w.officeId !== undefined ? { officeId: w.officeId } : {}),
+      created: created.has(w.organizationId),
+      changed,
+      outcome: w.mapped.outcome,
+    })
+    if (changed.length || syncedChanged) writes.push(toRecord(w.organizationId, w.mapped))
+  }
+  if (writes.length) await writeOrganizations(tx, writes)
+  const createdCount = changes.filter((c) => c.created).length
+  return {
+    organizationIds: changes.map((c) => c.organizationId),
+    created: createdCount,
+    updated: changes.filter((c) => !c.created && c.changed.length).length,
+    unchanged: changes.filter((c) => !c.created && !c.changed.length).length,
+    changes,
+  }
+}
+
+type CurrentRow = OrganizationFields & { id: string; owner_id: number; kind: OrganizationKind; legacy_synced_at: Date | null }
+
+async function lockOrganizations(tx: TransactionSql, campaignIds: number[], officeIds: string[]): Promise<Map<string, CurrentRow>> {
+  const rows = await tx<CurrentRow[]>`
+    SELECT o.id::text, o.owner_id, o.kind, ${tx.unsafe(fieldSelectSql('o'))}, o.legacy_synced_at
+    FROM organization o
+    WHERE o.id IN (
+      SELECT organization_id FROM campaign WHERE id = ANY(${campaignIds}::int[])
+      UNION ALL SELECT organization_id FROM elected_office WHERE id = ANY(${officeIds}::uuid[]))
+    ORDER BY o.id FOR UPDATE OF o`
+  return new Map(rows.map((r) => [r.id, r]))
+}
+
+/** Columns whose stored value differs from the mapped one. */
+export function diff(before: CurrentRow, mapped: MappedOrganization): string[] {
+  const changed: string[] = []
+  if (before.owner_id !== mapped.ownerId) changed.push('owner_id')
+  if (before.kind !== mapped.kind) changed.push('kind')
+  for (const c of FIELD_COLUMNS as FieldColumn[]) if (before[c] !== mapped.fields[c]) changed.push(c)
+  return changed
+}
+
+function toRecord(id: string, m: MappedOrganization): Record<string, unknown> {
+  return { id, owner_id: m.ownerId, kind: m.kind, ...m.fields, legacy_synced_at: m.legacySyncedAt?.toISOString() ?? null }
+}
+
+async function writeOrganizations(tx: TransactionSql, records: Record<string, unknown>[]): Promise<void> {
+  await tx`
+    UPDATE organization o SET owner_id = v.owner_id, kind = v.kind, ${tx.unsafe(FIELD_ASSIGN_SQL)},
+      legacy_synced_at = v.legacy_synced_at, updated_at = now()
+    FROM jsonb_to_recordset(${tx.json(records as never)}::jsonb)
+      AS v(id uuid, owner_id integer, kind text, ${tx.unsafe(FIELD_TYPES_SQL)}, legacy_synced_at timestamptz)
+    WHERE o.id = v.id`
+}
+
+function uniqueSorted<T extends number | string>(xs: T[]): T[] {
+  return [...new Set(xs)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+}

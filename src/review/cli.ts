@@ -1,0 +1,47 @@
+// What the review's commands (diffs, gate, replay) share: the io they are run with (so tests call them
+// in-process), the database of DATABASE_URL, and one-line errors.
+import postgres from 'postgres'
+import { ConfigError, loadConfig } from '../config/index.js'
+import { describeFailure } from '../jobs/cli.js'
+
+export type Io = {
+  env: Record<string, string | undefined>
+  out: (line: string) => void
+  err: (line: string) => void
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError'
+}
+
+/** A small pool on DATABASE_URL, or a UsageError that says what is missing. */
+export function reviewDatabase(io: Io, command: string): postgres.Sql {
+  let url: string | undefined
+  try {
+    url = loadConfig(io.env).DATABASE_URL
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.lines.join('; '))
+    throw err
+  }
+  if (!url) throw new UsageError(`DATABASE_URL is not set: ${command} reads the proxy's comparisons from that database (in the demo, the URL npm start prints)`)
+  return postgres(url, { max: 2, onnotice: () => {}, connect_timeout: 10 })
+}
+
+/** One line for a failure: the database's own message, a connection problem, or a missing table. */
+export function describe(err: unknown): string {
+  const e = err as { code?: string; message?: string }
+  if (e.code === '42P01') return `${e.message}: the proxy's migrations have not run on this database (npm run migrate)`
+  return describeFailure(err).split('\n')[0]!
+}
+
+/** Runs a command as the process; its return value is the exit code. */
+export async function runAsProcess(run: (argv: string[], io: Io) => Promise<number>): Promise<void> {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err
+  })
+  process.exitCode = await run(process.argv.slice(2), {
+    env: process.env,
+    out: (l) => process.stdout.write(`${l}\n`),
+    err: (l) => process.stderr.write(`${l}\n`),
+  })
+}
