@@ -1,9 +1,7 @@
-// Bearer-token guard of /_proxy/*. ADMIN_TOKEN holds one or more `label:secret` entries separated by
+// Admin tokens of /_proxy/* (the guard itself is src/page/session.ts). ADMIN_TOKEN holds one or more `label:secret` entries separated by
 // commas (a bare secret is labelled "admin"); the caller sends a secret, and its label is who
 // triage marks and gate overrides are recorded as.
 import { timingSafeEqual, createHash } from 'node:crypto'
-import type { MiddlewareHandler } from 'hono'
-import { problemResponse } from '../ops/problem.js'
 
 export type AdminVariables = { adminLabel: string }
 
@@ -28,22 +26,6 @@ export function adminLabelFor(authorization: string | undefined, tokens: { label
   // Every entry is compared, in constant time each, so timing says nothing about which one matched.
   for (const t of tokens) if (timingSafeEqual(given, digest(t.secret))) label = t.label
   return label
-}
-
-/** @example admin.use('*', adminAuth({ token: config.ADMIN_TOKEN })) */
-export function adminAuth(opts: { token: string | undefined }): MiddlewareHandler<{ Variables: AdminVariables }> {
-  const tokens = opts.token ? parseAdminTokens(opts.token) : []
-  return async function adminAuthMiddleware(c, next) {
-    const label = adminLabelFor(c.req.header('authorization'), tokens)
-    if (label === null) {
-      return problemResponse(
-        { status: 401, title: 'Unauthorized', detail: 'the admin endpoints need Authorization: Bearer <admin token>' },
-        { 'www-authenticate': 'Bearer realm="org-proxy admin"' },
-      )
-    }
-    c.set('adminLabel', label)
-    await next()
-  }
 }
 
 function digest(s: string): Buffer {

@@ -5,7 +5,7 @@ import type { Config } from '../config/index.js'
 import type { Logger } from '../ops/logger.js'
 import type { Metrics } from '../ops/metrics.js'
 import { problemResponse } from '../ops/problem.js'
-import { adminAuth } from './admin-auth.js'
+import { adminGuard } from '../page/index.js'
 
 export type AppDeps = {
   config: Pick<Config, 'ADMIN_TOKEN'>
@@ -42,7 +42,8 @@ export function createApp(deps: AppDeps): Hono {
   })
 
   const admin = new Hono()
-  admin.use('*', adminAuth({ token: deps.config.ADMIN_TOKEN }))
+  // Bearer token for machines; a signed session cookie after the page's sign-in form for people.
+  admin.use('*', adminGuard({ token: deps.config.ADMIN_TOKEN }))
   deps.admin?.(admin)
   app.route('/_proxy', admin)
 

@@ -17,7 +17,7 @@ export const BASE = '/_proxy'
 type Token = { label: string; secret: string }
 
 /**
- * Drop-in replacement of adminAuth for the /_proxy sub-app (same 401 for API clients).
+ * The guard of the /_proxy sub-app (same 401 for API clients).
  * @example admin.use('*', adminGuard({ token: config.ADMIN_TOKEN }))
  */
 export function adminGuard(opts: { token: string | undefined; sessionTtlS?: number }): MiddlewareHandler<{ Variables: AdminVariables }> {

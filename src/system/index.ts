@@ -18,6 +18,7 @@ import { createOutbox, PHASE1_OUTBOX_HANDLERS, startOutboxWorker } from '../outb
 import { PHASE2_OUTBOX_HANDLERS } from '../voter-filters/index.js'
 import { startReconciler } from '../reconcile/index.js'
 import { createPassThrough } from '../passthrough/index.js'
+import { createReplayer, createTriageRules } from '../review/index.js'
 import { createRecorder } from '../recording/index.js'
 import { routeTable } from '../routes/index.js'
 import type { RouteEntry } from '../routes/types.js'
@@ -123,7 +124,13 @@ export async function startSystem(config: Config, opts: SystemOptions = {}): Pro
     // One handler per dual-write route: a retried item is redone from the current legacy rows.
     const outboxHandlers = { ...PHASE1_OUTBOX_HANDLERS, ...PHASE2_OUTBOX_HANDLERS }
     const outbox = createOutbox(sql, { handlers: outboxHandlers })
+    // Triage marks ("expected, because …") become comparison rules of later comparisons.
+    const triage = createTriageRules(sql, { onError: (err) => log.warn({ err }, 'triage rules reload failed') })
+    await triage.refresh()
+    triage.start()
+    stack.push(async () => triage.stop())
     const engine = createEngine({
+      triage,
       routes,
       flags,
       forward,
@@ -145,12 +152,15 @@ export async function startSystem(config: Config, opts: SystemOptions = {}): Pro
       options: { ...DEFAULT_ENGINE_OPTIONS, ...opts.engine, redactSecret: deriveSecret(authSecret, 'org-proxy/redaction') },
     })
 
+    const replayer = createReplayer({ sql, engine, routes, authSecret, onError: (err) => log.error({ err }, 'replay failed') })
+    replayer.start()
+    stack.push(() => replayer.stop())
     const app = createApp({
       config: { ADMIN_TOKEN: adminToken },
       metrics,
       log,
       readiness: databaseReadiness(sql, () => migrated),
-      admin: (admin) => mountAdmin(admin, { sql, engine, routes, flags, log }),
+      admin: (admin) => mountAdmin(admin, { sql, engine, routes, flags, log, replayer, triage }),
     })
     const server = createProxyServer({ forward, app, log, metrics, claim: engine.claim })
     const address = await server.listen(config.PORT, config.HOST)
