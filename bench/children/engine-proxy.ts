@@ -10,6 +10,7 @@ import { createApp } from '../../src/app/index.js'
 import { signJwt } from '../../src/auth/jwt.js'
 import { benchCompare, TYPICAL_RULES, typicalPair } from '../../src/compare/bench.js'
 import { createEngine, DEFAULT_ENGINE_OPTIONS } from '../../src/engine/index.js'
+import { loadConfig } from '../../src/config/index.js'
 import { createRoutingContext, type OrganizationDirectory } from '../../src/engine/routing-context.js'
 import { createFlagSource, type Stage } from '../../src/flags/index.js'
 import { createLogger } from '../../src/ops/logger.js'
@@ -125,7 +126,7 @@ const engine = createEngine({
   metrics,
   log,
   sql: null as never,
-  options: { ...DEFAULT_ENGINE_OPTIONS, redactSecret: 'bench-redact-secret-0123456789' },
+  options: { ...DEFAULT_ENGINE_OPTIONS, shadowMaxLoopUtilization: loadConfig({}).SHADOW_MAX_LOOP_UTILIZATION, redactSecret: 'bench-redact-secret-0123456789' },
 })
 const app = createApp({ config: { ADMIN_TOKEN: 'bench:admin-token-0123456789' }, metrics, log, readiness: async () => null })
 const proxy = createProxyServer({ forward, app, log, metrics, claim: engine.claim })

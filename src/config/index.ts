@@ -57,6 +57,7 @@ export const ENV_DOCS = {
   UNLEASH_REFRESH_MS: 'how often flags are fetched from Unleash (default 1000)',
   UNLEASH_ENVIRONMENT: 'the Unleash environment whose strategies apply (default production)',
   FLAGS_DIR: 'the flag files (default ./flags)',
+  SHADOW_MAX_LOOP_UTILIZATION: 'shadows are skipped while the event loop was busier than this share (0–1, default 0.9; 1 = never)',
 } as const
 
 const schema = z
@@ -78,6 +79,12 @@ const schema = z
     UNLEASH_REFRESH_MS: intIn(100, 3_600_000).default(1000),
     UNLEASH_ENVIRONMENT: z.string().trim().min(1).default('production'),
     FLAGS_DIR: z.string().trim().min(1).default('flags'),
+    SHADOW_MAX_LOOP_UTILIZATION: z
+      .string()
+      .trim()
+      .regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'expected a share from 0 to 1, such as 0.9')
+      .transform(Number)
+      .default(0.9),
   })
   .superRefine((env, ctx) => {
     if (env.LEGACY_URL && !env.AUTH_SECRET)

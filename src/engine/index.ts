@@ -45,6 +45,12 @@ export type EngineOptions = {
   /** Deadline of the new handler when it answers the client. */
   liveDeadlineMs: number
   shadowConcurrency: number
+  /**
+   * Shadows are skipped (cause `loop-busy`) while the event loop was busier than this share over the
+   * last 100 ms: a shadow costs about as much CPU as a whole proxied request, and on a saturated
+   * process that CPU would come out of the clients' latency. 1 turns the check off.
+   */
+  shadowMaxLoopUtilization: number
   /** Legacy bodies above this are not compared (skipped, counted). */
   teeCapBytes: number
   verifyShare: number
@@ -65,6 +71,8 @@ export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'redactSecret'> = {
   shadowDeadlineMs: 2000,
   liveDeadlineMs: 2000,
   shadowConcurrency: 32,
+  // Off by default here; the proxy sets it from SHADOW_MAX_LOOP_UTILIZATION.
+  shadowMaxLoopUtilization: 1,
   teeCapBytes: 1024 * 1024,
   verifyShare: 0.01,
   bodyLimitBytes: 10 * 1024 * 1024,
@@ -114,6 +122,7 @@ type Prepared = {
 export function createEngine(deps: EngineDeps): Engine {
   const { flags, forward, metrics, log, recorder, options } = deps
   const random = deps.random ?? Math.random
+  const loop = loopUtilization()
   const match = compileTable(deps.routes)
   const prepared = new Map<RouteEntry, Prepared>()
   for (const entry of deps.routes) {
@@ -247,6 +256,10 @@ export function createEngine(deps: EngineDeps): Engine {
     const requestId = h.requestId
     req.headers['x-request-id'] = requestId
     const base = baseRecord(p, 'shadow', ctx, method, path, requestId)
+    if (options.shadowMaxLoopUtilization < 1 && loop.busy() > options.shadowMaxLoopUtilization) {
+      skipped(p, base, 'loop-busy')
+      return off(p, req, res, path, 'shadow')
+    }
     if (!p.cap.tryAcquire()) {
       skipped(p, base, 'concurrency-cap')
       return off(p, req, res, path, 'shadow')
@@ -490,4 +503,17 @@ function parseJson(b: Buffer): unknown {
   } catch {
     return null
   }
+}
+
+/** The event loop's busy share over the last ~100 ms, sampled off the request path. */
+function loopUtilization(): { busy(): number } {
+  let last = performance.eventLoopUtilization()
+  let busy = 0
+  const timer = setInterval(() => {
+    const now = performance.eventLoopUtilization()
+    busy = performance.eventLoopUtilization(now, last).utilization
+    last = now
+  }, 100)
+  timer.unref()
+  return { busy: () => busy }
 }

@@ -149,7 +149,7 @@ export async function startSystem(config: Config, opts: SystemOptions = {}): Pro
           log.warn({ err }, 'organization lookup for routing failed; stage sticks on the user id')
         },
       }),
-      options: { ...DEFAULT_ENGINE_OPTIONS, ...opts.engine, redactSecret: deriveSecret(authSecret, 'org-proxy/redaction') },
+      options: { ...DEFAULT_ENGINE_OPTIONS, shadowMaxLoopUtilization: config.SHADOW_MAX_LOOP_UTILIZATION, ...opts.engine, redactSecret: deriveSecret(authSecret, 'org-proxy/redaction') },
     })
 
     const replayer = createReplayer({ sql, engine, routes, authSecret, onError: (err) => log.error({ err }, 'replay failed') })

@@ -44,7 +44,7 @@ export async function phase2System(opts: { users: number; stages: Partial<Record
   })
   let system: System
   try {
-    system = await startSystem(config, { log: silentLog(), demoUsers: opts.users, workers: false })
+    system = await startSystem(config, { log: silentLog(), demoUsers: opts.users, workers: false, engine: { shadowMaxLoopUtilization: 1 } })
     await backfillAll(system.db.sql)
   } catch (err) {
     await flags.remove()
