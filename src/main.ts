@@ -3,6 +3,7 @@
 import { signJwt } from './auth/jwt.js'
 import { ConfigError, loadConfig } from './config/index.js'
 import { startSystem, type System } from './system/index.js'
+import { installDisconnectGuard } from './jobs/index.js'
 
 async function main(): Promise<void> {
   let config
@@ -15,6 +16,8 @@ async function main(): Promise<void> {
     }
     throw err
   }
+  // postgres.js throws uncaught when a server drops a session mid-transaction (failover): log, don't die.
+  installDisconnectGuard((err) => console.error(`org-proxy: database session dropped: ${(err as Error).message}`))
   const system = await startSystem(config)
   let stopping = false
   const shutdown = (signal: string) => {

@@ -1,5 +1,6 @@
 // The bench's sections, in run order. Adding one: a module exporting a Section, and one entry here.
 import type { Section } from '../types.js'
+import { backfill } from './backfill.js'
 import { engine } from './engine.js'
 import { passthrough } from './passthrough.js'
 import { phase2 } from './phase2.js'
@@ -8,5 +9,6 @@ export const SECTIONS: readonly Section[] = [
   passthrough,
   engine,
   phase2,
+  backfill,
   // engine (issue #3), phase2 (issue #5): byDefault true; backfill (issue #4): byDefault false.
 ]

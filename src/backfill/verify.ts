@@ -3,7 +3,7 @@
 // ids. It uses the TypeScript mapping on purpose: the backfill wrote through the SQL twin, so a clean
 // verify also re-proves the two agree on the real data.
 import type { TransactionSql } from '../db/index.js'
-import type { Job, JobPart, Key, StepResult, Tally } from '../jobs/index.js'
+import { preferIndexProbes, type Job, type JobPart, type Key, type StepResult, type Tally } from '../jobs/index.js'
 import { FIELD_SPECS, fieldSelectSql, legacyPath, legacyRows, mapLegacyRows, type MappedOrganization, type OrganizationFields } from '../organizations/index.js'
 
 export type DriftExample = { organizationId: string | null; campaignId?: number; officeId?: string; legacy: unknown; organization: unknown }
@@ -37,12 +37,20 @@ export function organizationsVerify(): { job: Job; report: DriftReport } {
   const campaigns: JobPart = {
     name: 'verify campaigns',
     step: async (tx, after, ctx) => {
+      await preferIndexProbes(tx)
+      const [{ hi } = { hi: null }] = await tx<{ hi: number | null }[]>`
+        SELECT max(id) AS hi FROM (SELECT id FROM campaign WHERE id > ${Number(after ?? 0)} ORDER BY id LIMIT ${ctx.limit}) AS k`
+      if (hi === null) return result(null, 0)
       const rows = await tx<Row[]>`
         SELECT c.id, c.user_id, c.organization_id::text, c.details, c.updated_at AT TIME ZONE 'UTC' AS updated_at,
           p.campaign_id IS NOT NULL AS has_p2v, p.data, p.updated_at AT TIME ZONE 'UTC' AS p2v_updated_at,
           ${orgColumns(tx)}
-        FROM campaign c LEFT JOIN path_to_victory p ON p.campaign_id = c.id LEFT JOIN organization o ON o.id = c.organization_id
-        WHERE c.id > ${Number(after ?? 0)} ORDER BY c.id LIMIT ${ctx.limit}`
+        FROM campaign c
+        -- Both sides bounded to the batch's key range: otherwise the planner may merge-join P2V from its
+        -- first row on every batch, which makes the whole walk quadratic.
+        LEFT JOIN path_to_victory p ON p.campaign_id = c.id AND p.campaign_id > ${Number(after ?? 0)} AND p.campaign_id <= ${hi}
+        LEFT JOIN organization o ON o.id = c.organization_id
+        WHERE c.id > ${Number(after ?? 0)} AND c.id <= ${hi} ORDER BY c.id`
       for (const r of rows) check(report, r, mapLegacyRows(legacyRows(r)), { campaignId: r.id })
       return result(rows.at(-1)?.id ?? null, rows.length)
     },
@@ -50,6 +58,7 @@ export function organizationsVerify(): { job: Job; report: DriftReport } {
   const offices: JobPart = {
     name: 'verify elected offices',
     step: async (tx, after, ctx) => {
+      await preferIndexProbes(tx)
       const rows = await tx<(Row & { office_id: string; office_user_id: number; campaign_id: number | null; office_updated_at: Date })[]>`
         SELECT e.id::text AS office_id, e.user_id AS office_user_id, e.campaign_id, e.organization_id::text,
           e.updated_at AT TIME ZONE 'UTC' AS office_updated_at,

@@ -4,7 +4,7 @@
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { formatBackfillSummary, formatDrift, organizationsBackfill, organizationsVerify } from '../backfill/index.js'
-import { describeFailure, main, openJobDatabase, UsageError, wholeNumber, type JobIo } from '../jobs/cli.js'
+import { describeFailure, main, openJobDatabase, UsageError, wholeNumber, type JobDatabase, type JobIo } from '../jobs/cli.js'
 import { duration, progressPrinter, runJob, type Job, type Tally } from '../jobs/index.js'
 import { voterFiltersBackfillCommand } from '../voter-filters/index.js'
 
@@ -27,6 +27,8 @@ type Backfill = {
   job: Job
   summary: (tally: Tally, opts: { dryRun?: boolean }) => string[]
   verify: () => { job: Job; lines: () => string[]; drifted: () => number }
+  /** After a finished run that wrote (e.g. fresh statistics on the table it filled). */
+  after?: (sql: JobDatabase['sql']) => Promise<unknown>
 }
 
 const JOBS: Record<string, Backfill> = {
@@ -37,6 +39,8 @@ const JOBS: Record<string, Backfill> = {
       const { job, report } = organizationsVerify()
       return { job, lines: () => formatDrift(report), drifted: () => report.drifted }
     },
+    // organization grew from nothing: fresh statistics before the proxy's lookups and reconcile plan on it.
+    after: (sql) => sql`ANALYZE organization`,
   },
   'voter-filters': voterFiltersBackfillCommand,
 }
@@ -94,6 +98,7 @@ export async function run(argv: string[], io: JobIo): Promise<number> {
     }
     const summary = await runJob(db.sql, args.job.job, { ...common, dryRun: args.dryRun, restart: args.restart })
     printer?.end()
+    if (summary.status === 'finished' && !args.dryRun) await args.job.after?.(db.sql)
     for (const line of args.job.summary(summary.tally, { dryRun: args.dryRun })) io.out(line)
     const rate = summary.walked / Math.max(0.001, summary.ms / 1000)
     io.out(`${args.name}: ${summary.status}${args.dryRun ? ' (dry run: nothing written)' : ''}, ${summary.walked} rows walked by this run in ${duration(summary.ms / 1000)} (${Math.round(rate)} rows/s)${summary.resumed ? ', resumed from a checkpoint' : ''}`)

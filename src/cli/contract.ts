@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { CONTRACT_STEPS, runContractStep } from '../contract/index.js'
 import { describeFailure, main, openJobDatabase, UsageError, type JobIo } from '../jobs/cli.js'
+import { contractGate } from '../review/decisions.js'
 
 const USAGE = `usage: npm run contract -- <step> [options] | --list
 steps:
@@ -12,7 +13,8 @@ ${CONTRACT_STEPS.map((s) => `  ${s.name.padEnd(24)} (phase ${s.phase}) ${s.summa
 options:
   --dry-run             print the statements it would run; change nothing
   --rollback            undo the step
-  --override "reason"   go ahead although the stage gate says no (recorded with the reason)
+  --override "reason"   go ahead although the stage gate (npm run gate) says no; the reason is
+                        recorded with the run in org_proxy.contract_run
   --operator NAME       who runs it, for org_proxy.contract_run (default: the OS user)
   --list                every step and whether it is in force`
 
@@ -54,11 +56,14 @@ export async function run(argv: string[], io: JobIo): Promise<number> {
       for (const s of CONTRACT_STEPS) io.out(`${s.name.padEnd(24)} ${(await s.applied(db.sql)) ? 'in force' : 'not applied'}  (phase ${s.phase}) ${s.summary}`)
       return 0
     }
+    const operator = values.operator ?? safeUser()
     const result = await runContractStep(db.sql, step!, {
       action: values.rollback ? 'rollback' : 'apply',
+      // The stage gate of the diff review (npm run gate): its "no" stops the step unless --override.
+      requireGate: contractGate(db.sql, { by: operator ?? 'contract-cli' }),
       dryRun: values['dry-run'],
       ...(values.override !== undefined ? { override: values.override.trim() } : {}),
-      operator: values.operator ?? safeUser(),
+      ...(operator ? { operator } : {}),
       log: io.out,
     })
     if (result.outcome === 'refused') return fail(io, `${step!.name} refused`, 1)

@@ -13,7 +13,7 @@ const USAGE = `usage: npm run reconcile [-- options]
 options:
   --deep            also compare every organization's content with the mapping of its legacy rows
                     (finds writes that did not bump updated_at); slower, reads every row
-  --batch-size N    rows per batch (default 2000)
+  --batch-size N    rows per batch (default 5000)
   --pause-ms N      pause between batches (default 20)
   --no-outbox       do not drain the outbox`
 
@@ -36,7 +36,7 @@ export async function run(argv: string[], io: JobIo): Promise<number> {
     if (values.help) return io.out(USAGE), 0
     deep = values.deep
     drainOutbox = !values['no-outbox']
-    batchSize = wholeNumber('--batch-size', values['batch-size'], 2000, 1, 100_000)
+    batchSize = wholeNumber('--batch-size', values['batch-size'], 5000, 1, 100_000)
     pauseMs = wholeNumber('--pause-ms', values['pause-ms'], 20, 0, 600_000)
   } catch (err) {
     const message = err instanceof UsageError ? err.message : (err as Error).message.split('. ')[0]!

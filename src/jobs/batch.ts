@@ -18,7 +18,11 @@ export type BatchSettings = { limit: number; dryRun: boolean; checkpointed: bool
 export async function runBatch(sql: Sql, job: Job, memCursor: Cursor, memTally: Tally, memDone: number, s: BatchSettings): Promise<BatchOutcome> {
   try {
     return (await sql.begin(async (tx: TransactionSql) => {
-      await tx`SELECT set_config('lock_timeout', ${s.lockTimeout}, true), set_config('statement_timeout', ${s.statementTimeout ?? '0'}, true)`
+      // JIT compiles a big batch statement on every execution (hundreds of ms) and never pays that back on
+      // a batch of a few thousand rows.
+      // Parallel workers would take the application's cores for a batch of a few thousand keys.
+      await tx`SELECT set_config('lock_timeout', ${s.lockTimeout}, true), set_config('statement_timeout', ${s.statementTimeout ?? '0'}, true),
+        set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`
       let cursor = memCursor
       let tally = { ...memTally }
       let done = memDone
@@ -88,3 +92,15 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', done, { once: true })
   })
 }
+
+/**
+ * For steps that join tables (each side with an index on the join key) inside one batch's key range:
+ * nested loops over index probes, never a hash or merge join that reads a whole table. Planner
+ * statistics lag behind a table a backfill is filling (measured: a seq scan of 1.1 M organizations per
+ * 2,000-row batch, 300 ms instead of 20). Not for steps that join CTEs or other unindexed row sets:
+ * a nested loop over two of those is quadratic. Call it first in the step.
+ */
+export async function preferIndexProbes(tx: TransactionSql): Promise<void> {
+  await tx`SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`
+}
+

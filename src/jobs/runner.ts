@@ -5,6 +5,7 @@ import type { Sql } from '../db/index.js'
 import { describeError, runBatch, sleep, waitUntilHealthy, type BatchOutcome } from './batch.js'
 import { beginRun, markStopped } from './checkpoint.js'
 import { databaseHealth, isTransientError } from './health.js'
+import { countAll, describeCursor } from './parts.js'
 import { RateMeter } from './rate.js'
 import type { Cursor, Job, Progress, Tally, Throttle } from './types.js'
 
@@ -150,18 +151,4 @@ export async function runJob(sql: Sql, job: Job, opts: RunOptions = {}): Promise
   }
   report({ finished: true })
   return summary('finished')
-}
-
-async function countAll(sql: Sql, job: Job): Promise<number | null> {
-  let total = 0
-  for (const part of job.parts) {
-    if (!part.count) return null
-    total += await part.count(sql)
-  }
-  return total
-}
-
-function describeCursor(job: Job, c: Cursor): string {
-  const part = job.parts[c.part]
-  return part ? `${part.name} after ${c.after ?? '(start)'}` : 'the end'
 }

@@ -3,12 +3,9 @@
 // FIELD_SPECS table; test/organizations/mapping-sql.test.ts proves it agrees with mapLegacyRows field by
 // field on thousands of generated messy rows. The text holds only our own constants (keys, column
 // names), never a value, so callers run it with sql.unsafe and pass every value as a $n parameter.
-import { BALLOT_LEVELS } from '../domain/index.js'
 import { FIELD_SPECS, legacyPath, type FieldSpec } from './fields.js'
+import { booleanRule, finalRule, isOther, present, textRule, trimmedString } from './sql-rules.js'
 
-const WS = `E' \\t\\n\\r'`
-const OTHER_RE = `'^[Oo][Tt][Hh][Ee][Rr]$'`
-const MAX_WHOLE = '1e15'
 
 export type MappingInputs = {
   /** jsonb expression: campaign.details (NULL when there is no campaign). */
@@ -34,20 +31,27 @@ export function mappingLateral(inputs: MappingInputs): string {
     `jsonb_typeof(${inputs.data}) AS data_type`,
     ...FIELD_SPECS.map((f) => `(${src(f)}) -> '${f.key}' AS ${f.column}`),
   ]
-  const stage2 = FIELD_SPECS.flatMap((f) => {
+  const stage2 = FIELD_SPECS.map((f) => {
     const j = `om_j.${f.column}`
     const value = f.rule === 'date' ? trimmedString(j) : f.rule === 'boolean' ? booleanRule(j) : textRule(j)
-    return [`${value} AS ${f.column}`, `${present(j)} AS p_${f.column}`]
+    return `${value} AS ${f.column}`
   })
   const stage3 = FIELD_SPECS.map((f) => `${finalRule(f)} AS ${f.column}`)
-  const invalid = [
-    `CASE WHEN om_j.details_type NOT IN ('object', 'null') THEN 'details' END`,
-    `CASE WHEN om_j.data_type NOT IN ('object', 'null') THEN 'pathToVictory.data' END`,
-    ...FIELD_SPECS.map((f) => {
-      const gate = f.rule === 'otherOffice' ? ` AND om_t.office ~ ${OTHER_RE}` : ''
-      return `CASE WHEN om_t.p_${f.column}${gate} AND om_v.${f.column} IS NULL THEN '${legacyPath(f)}' END`
-    }),
-  ]
+  // A value is invalid when it was present (not missing, JSON null or a blank string) and the rule
+  // gave null; the cheap tests come first, so most fields stop at "IS NULL".
+  const rejected = FIELD_SPECS.map((f) => {
+    const j = `om_j.${f.column}`
+    const gate = f.rule === 'otherOffice' ? ` AND ${isOther('om_t.office')}` : ''
+    return [`om_v.${f.column} IS NULL AND ${j} IS NOT NULL${gate} AND ${present(j)}`, legacyPath(f)] as const
+  })
+  const shapes = [
+    [`om_j.details_type NOT IN ('object', 'null')`, 'details'],
+    [`om_j.data_type NOT IN ('object', 'null')`, 'pathToVictory.data'],
+  ] as const
+  const all = [...shapes, ...rejected]
+  const invalid = `CASE WHEN ${all.map(([cond]) => `(${cond})`).join(' OR ')}
+      THEN array_remove(ARRAY[${all.map(([cond, path]) => `CASE WHEN ${cond} THEN '${path}' END`).join(',\n        ')}]::text[], NULL)
+      ELSE '{}'::text[] END`
   const outcome = `CASE
       WHEN ${inputs.orphan} THEN 'orphan'
       WHEN om_j.details_type NOT IN ('object', 'null') OR om_j.data_type NOT IN ('object', 'null') THEN 'invalid-details'
@@ -60,8 +64,7 @@ export function mappingLateral(inputs: MappingInputs): string {
     CROSS JOIN LATERAL (SELECT ${stage1.join(',\n      ')} OFFSET 0) AS om_j
     CROSS JOIN LATERAL (SELECT ${stage2.join(',\n      ')} OFFSET 0) AS om_t
     CROSS JOIN LATERAL (SELECT ${stage3.join(',\n      ')} OFFSET 0) AS om_v
-    CROSS JOIN LATERAL (SELECT ${outcome} AS outcome,
-      array_remove(ARRAY[${invalid.join(',\n        ')}]::text[], NULL) AS invalid) AS om`
+    CROSS JOIN LATERAL (SELECT ${outcome} AS outcome, ${invalid} AS invalid) AS om`
 }
 
 /** The mapped columns of mappingLateral, in FIELD_SPECS order, then outcome and invalid. */
@@ -70,61 +73,4 @@ export const MAPPED_COLUMNS = [...FIELD_SPECS.map((f) => `om_v.${f.column}`), 'o
 /** The legacy rows' newest updated_at, read as UTC (see mapping.ts), as timestamptz. */
 export function syncedAtSql(...updatedAt: string[]): string {
   return `(greatest(${updatedAt.join(', ')}) AT TIME ZONE 'UTC')`
-}
-
-/** rules.ts cleanText: a trimmed non-blank string, or a whole number below 1e15 as decimal text. */
-function textRule(j: string): string {
-  return `CASE jsonb_typeof(${j})
-        WHEN 'string' THEN nullif(btrim(${j} #>> '{}', ${WS}), '')
-        WHEN 'number' THEN CASE WHEN abs((${j})::numeric) < ${MAX_WHOLE} THEN
-          -- Compared as the double JSON.parse reads, once the numeric check rules out an overflow.
-          CASE WHEN abs((${j})::float8) < ${MAX_WHOLE} AND (${j})::float8 = trunc((${j})::float8)
-            THEN ((${j})::float8)::bigint::text END END END`
-}
-
-function trimmedString(j: string): string {
-  return `CASE WHEN jsonb_typeof(${j}) = 'string' THEN nullif(btrim(${j} #>> '{}', ${WS}), '') END`
-}
-
-function booleanRule(j: string): string {
-  return `CASE jsonb_typeof(${j})
-        WHEN 'boolean' THEN (${j})::boolean
-        WHEN 'string' THEN CASE btrim(${j} #>> '{}', ${WS}) WHEN 'true' THEN true WHEN 'false' THEN false END END`
-}
-
-/** A value that is neither missing, JSON null nor a blank string: rejecting it makes it invalid. */
-function present(j: string): string {
-  return `coalesce(jsonb_typeof(${j}) <> 'null' AND (jsonb_typeof(${j}) <> 'string' OR btrim(${j} #>> '{}', ${WS}) <> ''), false)`
-}
-
-function finalRule(f: FieldSpec): string {
-  const t = `om_t.${f.column}`
-  switch (f.rule) {
-    case 'text':
-    case 'boolean':
-      return t
-    case 'state':
-      return `CASE WHEN ${t} ~ '^[A-Za-z]{2}$' THEN upper(${t}) END`
-    case 'ballotLevel':
-      return `CASE WHEN ${t} ~ '^[A-Za-z]+$' AND upper(${t}) IN (${BALLOT_LEVELS.map((l) => `'${l}'`).join(', ')}) THEN upper(${t}) END`
-    case 'office':
-      return `CASE WHEN ${t} ~ ${OTHER_RE} THEN 'Other' ELSE ${t} END`
-    case 'otherOffice':
-      return `CASE WHEN om_t.office ~ ${OTHER_RE} THEN ${t} END`
-    case 'date':
-      return dateRule(t)
-  }
-}
-
-/** rules.ts cleanDate: `YYYY-MM-DD[T…]` or `M/D/YYYY`, a real day in 1900–2199. */
-function dateRule(t: string): string {
-  const valid = (y: string, m: string, d: string) => `CASE WHEN ${y} BETWEEN 1900 AND 2199 AND ${m} BETWEEN 1 AND 12 AND ${d} BETWEEN 1 AND
-          CASE WHEN ${m} = 2 THEN CASE WHEN ${y} % 4 = 0 AND (${y} % 100 <> 0 OR ${y} % 400 = 0) THEN 29 ELSE 28 END
-               WHEN ${m} IN (4, 6, 9, 11) THEN 30 ELSE 31 END
-        THEN make_date(${y}, ${m}, ${d}) END`
-  const part = (fn: string) => `${fn}::int`
-  return `CASE
-        WHEN ${t} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}(T.*)?$' THEN ${valid(part(`substr(${t}, 1, 4)`), part(`substr(${t}, 6, 2)`), part(`substr(${t}, 9, 2)`))}
-        WHEN ${t} ~ '^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$' THEN ${valid(part(`split_part(${t}, '/', 3)`), part(`split_part(${t}, '/', 1)`), part(`split_part(${t}, '/', 2)`))}
-      END`
 }

@@ -46,16 +46,28 @@ export async function syncOrganizations(db: SqlOrTx, targets: SyncTargets, opts:
 
 async function syncIn(tx: TransactionSql, targets: SyncTargets, opts: SyncOptions): Promise<SyncResult> {
   const campaignIds = uniqueSorted((targets.campaignIds ?? []).filter((id) => Number.isInteger(id) && id > 0 && id <= 2147483647))
-  let officeIds = uniqueSorted((targets.officeIds ?? []).filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))
-  if (opts.withOffices !== false && campaignIds.length) {
-    const rows = await tx<{ id: string }[]>`SELECT id::text FROM elected_office WHERE campaign_id = ANY(${campaignIds}::int[])`
-    officeIds = uniqueSorted([...officeIds, ...rows.map((r) => r.id)])
-  }
-  if (!campaignIds.length && !officeIds.length) return { organizationIds: [], created: 0, updated: 0, unchanged: 0, changes: [] }
-
-  const created = new Set([...(await linkMissingCampaigns(tx, campaignIds)), ...(await linkMissingOffices(tx, officeIds))])
-  const current = await lockOrganizations(tx, campaignIds, officeIds)
-  const wanted = [...(await readCampaigns(tx, campaignIds)), ...(await readOffices(tx, officeIds))]
+  const askedOffices = uniqueSorted((targets.officeIds ?? []).filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))
+  if (!campaignIds.length && !askedOffices.length) return { organizationIds: [], created: 0, updated: 0, unchanged: 0, changes: [] }
+  // One round trip says which offices mirror the campaigns and which rows still lack an organization
+  // (most syncs find none missing and skip the linking statements).
+  const links = await tx<{ kind: 'c' | 'e'; id: string; missing: boolean }[]>`
+    SELECT 'c' AS kind, c.id::text AS id, c.organization_id IS NULL AS missing FROM campaign c WHERE c.id = ANY(${campaignIds}::int[])
+    UNION ALL
+    SELECT 'e', e.id::text, e.organization_id IS NULL FROM elected_office e
+    WHERE e.id = ANY(${askedOffices}::uuid[]) ${opts.withOffices === false ? tx`` : tx`OR e.campaign_id = ANY(${campaignIds}::int[])`}`
+  const officeIds = uniqueSorted(links.filter((l) => l.kind === 'e').map((l) => l.id))
+  const missingCampaigns = links.filter((l) => l.kind === 'c' && l.missing).map((l) => Number(l.id))
+  const missingOffices = links.filter((l) => l.kind === 'e' && l.missing).map((l) => l.id)
+  const created = new Set([...(await linkMissingCampaigns(tx, uniqueSorted(missingCampaigns))), ...(await linkMissingOffices(tx, uniqueSorted(missingOffices)))])
+  // Sent together (one round trip) but run in order on this connection: each read statement takes its
+  // snapshot only after the lock statement has its locks, so it sees every legacy write committed
+  // before that (what a concurrent sync of the same organization committed included).
+  const [current, campaigns, offices] = await Promise.all([
+    lockOrganizations(tx, campaignIds, officeIds),
+    readCampaigns(tx, campaignIds),
+    readOffices(tx, officeIds),
+  ])
+  const wanted = [...campaigns, ...offices]
 
   const changes: OrganizationChange[] = []
   const writes: Record<string, unknown>[] = []

@@ -3,7 +3,7 @@
 // through the SQL mapping, which catches writes that never bumped updated_at), and repairs them through
 // the TypeScript mapping (syncOrganizations) in the same transaction.
 import type { TransactionSql } from '../db/index.js'
-import type { Job, JobPart, Key, StepResult, Tally } from '../jobs/index.js'
+import { preferIndexProbes, type Job, type JobPart, type Key, type StepResult, type Tally } from '../jobs/index.js'
 import { FIELD_SPECS, mappingLateral, syncOrganizations, syncedAtSql, type OrganizationChange } from '../organizations/index.js'
 
 export type ReconcileMode = 'quick' | 'deep'
@@ -21,7 +21,9 @@ function campaignsStaleSql(mode: ReconcileMode): string {
       SELECT max(id) AS hi, count(*) AS n FROM (SELECT id FROM campaign WHERE id > $1::int ORDER BY id LIMIT $2::int) AS k)
     SELECT (SELECT hi FROM batch) AS last, (SELECT n FROM batch)::int AS walked,
       coalesce((SELECT array_agg(c.id ORDER BY c.id)
-        FROM campaign c LEFT JOIN path_to_victory p ON p.campaign_id = c.id LEFT JOIN organization o ON o.id = c.organization_id
+        FROM campaign c
+        LEFT JOIN path_to_victory p ON p.campaign_id = c.id AND p.campaign_id > $1::int AND p.campaign_id <= (SELECT hi FROM batch)
+        LEFT JOIN organization o ON o.id = c.organization_id
         ${mode === 'deep' ? mappingLateral({ details: 'c.details', data: 'p.data', orphan: 'false' }) : ''}
         WHERE c.id > $1::int AND c.id <= (SELECT hi FROM batch)
           AND (o.id IS NULL OR o.kind <> 'win' OR o.owner_id <> c.user_id
@@ -52,6 +54,7 @@ export function reconcileJob(mode: ReconcileMode): { job: Job; examples: RepairE
   const part = (name: string, text: string, first: Key, kind: 'campaign' | 'office'): JobPart => ({
     name,
     step: async (tx: TransactionSql, after, ctx): Promise<StepResult> => {
+      await preferIndexProbes(tx)
       const [row] = await tx.unsafe<StaleRow[]>(text, [after ?? first, ctx.limit], { prepare: true })
       const stale = row?.stale ?? []
       const tally: Tally = { examined: row?.walked ?? 0 }

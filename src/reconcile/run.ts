@@ -44,7 +44,7 @@ export async function reconcile(sql: Sql, opts: ReconcileOptions = {}): Promise<
   const { job, examples } = reconcileJob(mode)
   const mine: Tally = {}
   const summary = await runJob(sql, job, {
-    batchSize: opts.batchSize ?? 2000,
+    batchSize: opts.batchSize ?? 5000,
     pauseMs: opts.pauseMs ?? 20,
     signal: opts.signal,
     throttle: opts.throttle,
