@@ -1,12 +1,12 @@
 // `npm run backfill -- organizations|voter-filters [--dry-run] [--batch-size N] [--verify]`: creates the missing
 // organizations (voter-filters: links segments to theirs) in resumable, throttled batches and prints a
 // summary per outcome category; --verify checks the result against the legacy rows and lists the drift.
-import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { formatBackfillSummary, formatDrift, organizationsBackfill, organizationsVerify } from '../backfill/index.js'
 import { describeFailure, main, openJobDatabase, UsageError, wholeNumber, type JobDatabase, type JobIo } from '../jobs/cli.js'
 import { duration, progressPrinter, runJob, type Job, type Tally } from '../jobs/index.js'
 import { voterFiltersBackfillCommand } from '../voter-filters/index.js'
+import { isMain } from './io.js'
 
 const USAGE = `usage: npm run backfill -- <job> [options]
 jobs:
@@ -116,4 +116,4 @@ function fail(io: JobIo, line: string, code: number): number {
   return code
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main(run)
+if (isMain(import.meta.url)) await main(run)

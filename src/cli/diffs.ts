@@ -1,9 +1,11 @@
 // `npm run diffs [-- --route R --flag F --since 1h --until … --org UUID --json]`: the diff report per
 // migrated route, from the comparisons the proxy recorded in DATABASE_URL.
-import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { buildReport, DEFAULT_NOISE_THRESHOLDS, formatReport, parseThreshold, reviewFilter, FilterError } from '../review/index.js'
-import { describe, reviewDatabase, runAsProcess, UsageError, type Io } from '../review/cli.js'
+import { describe, reviewDatabase, UsageError } from '../review/cli.js'
+import { failWith, isMain, runAsProcess, type Io } from './io.js'
+
+const fail = failWith('diffs')
 
 const USAGE = `usage: npm run diffs -- [options]
   --route ID        one route (e.g. campaigns.mine.read)
@@ -67,9 +69,4 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
 }
 
-function fail(io: Io, line: string, code: number): number {
-  io.err(`diffs: ${line}`)
-  return code
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await runAsProcess(run)
+if (isMain(import.meta.url)) await runAsProcess(run)

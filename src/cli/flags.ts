@@ -1,6 +1,5 @@
 // `npm run flags -- push|diff|check`: flags/ is the reviewed source of truth; this brings an Unleash server to it and
 // shows where a server has drifted (someone's click in the UI), so a rollback is a reviewed commit or a visible diff.
-import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import {
   diffFlags,
@@ -11,6 +10,7 @@ import {
   type FlagDefinition,
   type FlagDiff,
 } from '../flags/index.js'
+import { isMain, runAsProcess, type Io } from './io.js'
 
 const USAGE = `usage: npm run flags -- <push|diff|check> [--url URL] [--token TOKEN] [--project default]
                      [--environment production[,development]] [--dir flags] [--prefix org.] [--via auto|import|endpoints]
@@ -21,11 +21,7 @@ const USAGE = `usage: npm run flags -- <push|diff|check> [--url URL] [--token TO
   --token / UNLEASH_ADMIN_TOKEN  an admin API token, or a personal access token (which the import endpoint takes)
   --environment                  environments to compare/push (default: every one flags/ names)`
 
-export type Io = {
-  env: Record<string, string | undefined>
-  out: (line: string) => void
-  err: (line: string) => void
-}
+export type { Io }
 
 /** Runs the command; returns the exit code (0 ok/same, 1 different or not converged, 2 bad arguments or failure). */
 export async function run(argv: string[], io: Io): Promise<number> {
@@ -136,11 +132,4 @@ function usage(io: Io, problem: string): number {
   return 2
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const code = await run(process.argv.slice(2), {
-    env: process.env,
-    out: (l) => process.stdout.write(`${l}\n`),
-    err: (l) => process.stderr.write(`${l}\n`),
-  })
-  process.exitCode = code
-}
+if (isMain(import.meta.url)) await runAsProcess(run)

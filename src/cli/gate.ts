@@ -1,11 +1,13 @@
 // `npm run gate -- <flag> [--to live|100|contract] …`: may the flag move on? Prints the evidence, exits
 // 0 for yes and 1 for no; `--override "reason"` goes ahead anyway, recorded with who and why.
-import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import {
   checkGate, formatGate, GATE_DEFAULTS, GATE_TARGETS, operatorName, parseDuration, parseThreshold, recordGate, type GateOptions, type GateTarget,
 } from '../review/index.js'
-import { describe, reviewDatabase, runAsProcess, UsageError, type Io } from '../review/cli.js'
+import { describe, reviewDatabase, UsageError } from '../review/cli.js'
+import { failWith, isMain, runAsProcess, type Io } from './io.js'
+
+const fail = failWith('gate')
 
 const d = GATE_DEFAULTS
 const USAGE = `usage: npm run gate -- <flag> [options]
@@ -99,9 +101,4 @@ function whole(flag: string, text: string): number {
   return n
 }
 
-function fail(io: Io, line: string, code: number): number {
-  io.err(`gate: ${line}`)
-  return code
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await runAsProcess(run)
+if (isMain(import.meta.url)) await runAsProcess(run)

@@ -1,20 +1,19 @@
 // `npm run migrate`: applies the proxy's pending migrations (sql/migrations) to the PostgreSQL at
 // DATABASE_URL, for deploys that migrate before starting replicas (MIGRATE_ON_START=false).
-import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '../config/index.js'
 import { openDatabase } from '../db/index.js'
 import { migrateProxy } from '../db/migrate.js'
+import { describeFailure as describe } from '../jobs/cli.js'
+import { failWith, isMain, runAsProcess, type Io } from './io.js'
+
+const fail = failWith('migrate')
 
 const USAGE = `usage: npm run migrate
   applies the proxy's pending migrations (sql/migrations) to DATABASE_URL and records them in
   org_proxy.schema_migrations; safe to run from several replicas at once (advisory lock)`
 
-export type Io = {
-  env: Record<string, string | undefined>
-  out: (line: string) => void
-  err: (line: string) => void
-}
+export type { Io }
 
 /** Runs the command; returns the exit code (0 done, 1 a migration failed, 2 bad arguments or configuration). */
 export async function run(argv: string[], io: Io): Promise<number> {
@@ -53,22 +52,6 @@ export async function run(argv: string[], io: Io): Promise<number> {
 }
 
 /** One line for an error: a migration's own message, or the connection problem. */
-export function describe(err: unknown): string {
-  const e = err as { message?: string; code?: string; errors?: { message?: string }[] }
-  // A refused connection to localhost comes as an AggregateError (IPv4 and IPv6) with an empty message.
-  const message = e.message || e.errors?.map((x) => x.message).join('; ') || String(err)
-  return e.code && /^E[A-Z]+$/.test(e.code) ? `cannot reach the database (${e.code}): ${message}` : message
-}
+export { describe }
 
-function fail(io: Io, line: string, code: number): number {
-  io.err(`migrate: ${line}`)
-  return code
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await run(process.argv.slice(2), {
-    env: process.env,
-    out: (l) => process.stdout.write(`${l}\n`),
-    err: (l) => process.stderr.write(`${l}\n`),
-  })
-}
+if (isMain(import.meta.url)) await runAsProcess(run)

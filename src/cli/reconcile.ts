@@ -1,10 +1,10 @@
 // `npm run reconcile [-- --deep]`: repairs the organizations that are missing or older than their
 // legacy rows (writes that never passed the proxy), drains the outbox, and reports what it repaired.
-import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { describeFailure, main, openJobDatabase, UsageError, wholeNumber, type JobIo } from '../jobs/cli.js'
 import { progressPrinter } from '../jobs/index.js'
 import { formatReconcile, reconcile } from '../reconcile/index.js'
+import { isMain } from './io.js'
 
 const USAGE = `usage: npm run reconcile [-- options]
   finds organizations missing or older than their legacy rows and repairs them through the mapping,
@@ -75,4 +75,4 @@ function fail(io: JobIo, line: string, code: number): number {
   return code
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main(run)
+if (isMain(import.meta.url)) await main(run)

@@ -1,11 +1,13 @@
 // `npm run replay [-- --route R --signature S --limit N]`: asks the running proxy to replay stored
 // mismatched requests against the current new handler and legacy, and prints which now match. The
 // proxy does the work (it holds the engine and AUTH_SECRET); this command only asks, as an admin.
-import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { parseAdminTokens } from '../app/admin-auth.js'
 import type { ReplayRunReport } from '../review/index.js'
-import { runAsProcess, UsageError, type Io } from '../review/cli.js'
+import { UsageError } from '../review/cli.js'
+import { failWith, isMain, runAsProcess, type Io } from './io.js'
+
+const fail = failWith('replay')
 
 const USAGE = `usage: npm run replay -- [options]
   --route ID          only this route's stored mismatches
@@ -89,9 +91,4 @@ export function formatRun(r: ReplayRunReport): string[] {
   return lines
 }
 
-function fail(io: Io, line: string, code: number): number {
-  io.err(`replay: ${line}`)
-  return code
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await runAsProcess(run)
+if (isMain(import.meta.url)) await runAsProcess(run)

@@ -1,12 +1,14 @@
 // `npm run seed -- --users N [--seed S]`: writes the legacy baseline and the generated data set into the
 // database at DATABASE_URL, for benchmarks and manual testing at any size (never a real legacy database).
-import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '../config/index.js'
 import { openDatabase } from '../db/index.js'
 import { applyLegacyBaseline } from '../db/migrate.js'
 import { seed, SeedError } from '../seed/index.js'
-import { describe, type Io } from './migrate.js'
+import { describe } from './migrate.js'
+import { failWith, isMain, runAsProcess, type Io } from './io.js'
+
+const fail = failWith('seed')
 
 const USAGE = `usage: npm run seed -- --users N [--seed S]
   creates the gp-api tables (sql/legacy) in DATABASE_URL and fills them with N generated users, their
@@ -64,15 +66,4 @@ function wholeNumber(flag: string, text: string, min: number, max: number): numb
   return n
 }
 
-function fail(io: Io, line: string, code: number): number {
-  io.err(`seed: ${line}`)
-  return code
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await run(process.argv.slice(2), {
-    env: process.env,
-    out: (l) => process.stdout.write(`${l}\n`),
-    err: (l) => process.stderr.write(`${l}\n`),
-  })
-}
+if (isMain(import.meta.url)) await runAsProcess(run)

@@ -28,12 +28,7 @@ export function runCandidate(app: Hono, req: CandidateRequest, deadlineMs: numbe
   const started = performance.now()
   let timer: NodeJS.Timeout | undefined
   const work = (async (): Promise<Observation> => {
-    const request = new Request(INTERNAL_ORIGIN + req.path, {
-      method: req.method,
-      headers: req.headers,
-      body: req.body && req.method !== 'GET' && req.method !== 'HEAD' ? new Uint8Array(req.body) : null,
-    })
-    const response = await app.fetch(request)
+    const response = await app.fetch(toRequest(req))
     const body = Buffer.from(await response.arrayBuffer())
     if (response.status >= 500) {
       return { ok: false, origin: 'new', kind: 'threw', status: response.status, message: body.toString('utf8').slice(0, 300), ms: performance.now() - started }
@@ -50,6 +45,15 @@ export function runCandidate(app: Hono, req: CandidateRequest, deadlineMs: numbe
   })
   const observation = Promise.race([work, deadline]).finally(() => clearTimeout(timer))
   return { observation, settled: work.then(() => undefined) }
+}
+
+/** The fetch Request the organization-backed app is called with (never sent over a network). */
+export function toRequest(req: CandidateRequest): Request {
+  return new Request(INTERNAL_ORIGIN + req.path, {
+    method: req.method,
+    headers: req.headers,
+    body: req.body && req.method !== 'GET' && req.method !== 'HEAD' ? new Uint8Array(req.body) : null,
+  })
 }
 
 /** The comparable form of an observation: status plus parsed JSON (or text), or the error. */

@@ -12,12 +12,13 @@ import type { Forward, TeeResult } from '../passthrough/index.js'
 import { requestHeaders } from '../passthrough/index.js'
 import { exchangeBuffered, LegacyExchangeError, readBody, sendBuffered, type BufferedAnswer } from '../passthrough/buffered.js'
 import type { Recorder, OutcomeRecord } from '../recording/index.js'
-import type { FlagName, RouteEntry, Stage, DualWriteInput } from '../routes/types.js'
+import type { FlagName, RouteEntry, Stage, DualWriteInput, WriteInput } from '../routes/types.js'
 import type { RouteDispatch } from '../server/index.js'
 import type { Upstream } from '../upstream/index.js'
 import { compileTable, type RouteMatch } from './match.js'
 import { ConcurrencyCap, runCandidate, toSide, type CandidateRequest, type Observation } from './experiment.js'
 import type { RoutingContext } from './routing-context.js'
+import { runWriteShadow } from './write-shadow.js'
 
 /** What the engine asks of the flag source. */
 export interface EngineFlags {
@@ -127,7 +128,8 @@ export function createEngine(deps: EngineDeps): Engine {
   const prepared = new Map<RouteEntry, Prepared>()
   for (const entry of deps.routes) {
     if (entry.kind === 'dual-write' && !entry.dualWrite) throw new Error(`route table: ${entry.id} is a dual-write without a dualWrite function`)
-    if ((entry.kind === 'read' || entry.kind === 'new') && !entry.handler) throw new Error(`route table: ${entry.id} has no handler`)
+    if ((entry.kind === 'read' || entry.kind === 'new' || entry.kind === 'write') && !entry.handler) throw new Error(`route table: ${entry.id} has no handler`)
+    if (entry.kind === 'write' && !entry.writeShadow) throw new Error(`route table: ${entry.id} is a write without a writeShadow`)
     const rules = compileRules(entry.compare ?? {})
     prepared.set(entry, {
       entry,
@@ -345,6 +347,80 @@ export function createEngine(deps: EngineDeps): Engine {
     }
   }
 
+  /**
+   * A phase 3 write in shadow: legacy writes and answers as before (with the layer below, a phase 1 or 2
+   * dual write, when its flag is on); then the new handler runs the same request in a transaction that
+   * is always rolled back (src/engine/write-shadow.ts) and the two writes are compared. The before-image
+   * is taken before legacy runs; the shadow itself runs after the client has its answer.
+   */
+  async function shadowWrite(p: Prepared, below: { p: Prepared; stage: Stage } | null, req: IncomingMessage, res: ServerResponse, path: string, ctx: RoutingContext, params: Record<string, string>): Promise<void> {
+    const h = requestHeaders(req)
+    const method = req.method ?? 'POST'
+    const body = await readBody(req, options.bodyLimitBytes)
+    if (body === null) return sendProblem(res, { status: 413, title: 'Content Too Large', detail: `request bodies are limited to ${options.bodyLimitBytes} bytes`, requestId: h.requestId })
+    const base = baseRecord(p, 'shadow', ctx, method, path, h.requestId)
+    const input: WriteInput = {
+      userId: ctx.userId,
+      ...(ctx.requestedOrganizationId ? { organizationId: ctx.requestedOrganizationId } : {}),
+      params,
+      body: parseJson(body),
+      requestId: h.requestId,
+    }
+    let run = true
+    if (options.shadowMaxLoopUtilization < 1 && loop.busy() > options.shadowMaxLoopUtilization) {
+      skipped(p, base, 'loop-busy')
+      run = false
+    } else if (!p.cap.tryAcquire()) {
+      skipped(p, base, 'concurrency-cap')
+      run = false
+    }
+    let before: unknown
+    if (run && p.entry.writeShadow!.before) {
+      try {
+        before = await p.entry.writeShadow!.before(deps.sql, input)
+      } catch (err) {
+        p.cap.release()
+        run = false
+        metrics.secondary('shadow', 'before-image-failed')
+        log.warn({ err, route: p.entry.id, reqId: h.requestId }, 'shadow write: the before-image could not be read; legacy answers alone')
+        skipped(p, base, 'before-image-failed')
+      }
+    }
+    const started = performance.now()
+    const extra = stageHeaders('shadow', 'legacy')
+    const answer = await answerFromLegacyDeferred(method, path, h.headers, body)
+    if (!answer.ok) {
+      if (run) p.cap.release()
+      return sendProblem(res, answer.problem, extra)
+    }
+    const legacy = answer.value
+    const legacyJson = parseJson(legacy.body)
+    const stood = legacy.status >= 200 && legacy.status < 300
+    if (below?.p.entry.kind === 'dual-write' && stood && ctx.userId !== undefined) {
+      await runDualWrite(below.p, { ...input, userId: ctx.userId, legacy: { status: legacy.status, body: legacy.body, json: legacyJson } })
+    }
+    sendBuffered(res, legacy, extra, h.requestId)
+    metrics.request(p.entry.id, 'legacy', legacy.status, (performance.now() - started) / 1000)
+    if (!run) return
+    const request = candidateRequest(req, path, body, h.requestId)
+    runWriteShadow({
+      sql: deps.sql,
+      app: deps.newApp,
+      entry: p.entry,
+      input,
+      request,
+      legacy: { status: legacy.status, body: legacy.body, json: legacyJson, ms: legacy.ms },
+      before,
+      deadlineMs: p.entry.deadlineMs ?? options.shadowDeadlineMs,
+    })
+      .then(({ legacy: l, candidate }) => publish(p, base, 'shadow', l, candidate))
+      .catch((err) => {
+        metrics.secondary('shadow', 'write-shadow-failed')
+        log.error({ err, route: p.entry.id, reqId: h.requestId }, 'shadow write failed')
+      })
+      .finally(() => p.cap.release())
+  }
+
   async function dualWrite(p: Prepared, req: IncomingMessage, res: ServerResponse, path: string, ctx: RoutingContext, params: Record<string, string>, stage: Stage): Promise<void> {
     const h = requestHeaders(req)
     const body = await readBody(req, options.bodyLimitBytes)
@@ -410,17 +486,32 @@ export function createEngine(deps: EngineDeps): Engine {
   }
 
   async function handle(m: RouteMatch, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    const p = prepared.get(m.entry)!
+    const top = prepared.get(m.entry)!
     if (flags.killSwitch()) {
-      p.stages.off++
-      metrics.stages.labels(p.entry.id, 'off').inc()
-      return off(p, req, res, path)
+      top.stages.off++
+      metrics.stages.labels(top.entry.id, 'off').inc()
+      return off(top, req, res, path)
     }
     const ctx = await deps.routing(req)
     const stickiness: { organizationId?: string; userId?: string } = {}
     if (ctx.organizationId) stickiness.organizationId = ctx.organizationId
     if (ctx.userId !== undefined) stickiness.userId = String(ctx.userId)
-    const stage = flags.stage(p.entry.flag, stickiness)
+    // The latest layer whose flag is on decides; the next one on below it is what "as before" runs.
+    let chosen: { p: Prepared; stage: Stage } | null = null
+    let below: { p: Prepared; stage: Stage } | null = null
+    for (const entry of m.chain) {
+      const stage = flags.stage(entry.flag, stickiness)
+      if (stage === 'off') continue
+      if (!chosen) chosen = { p: prepared.get(entry)!, stage }
+      else {
+        below = { p: prepared.get(entry)!, stage }
+        break
+      }
+      // Only a shadowed write runs the layer below it.
+      if (!(entry.kind === 'write' && stage === 'shadow')) break
+    }
+    const p = chosen?.p ?? top
+    const stage = chosen?.stage ?? 'off'
     p.stages[stage]++
     metrics.stages.labels(p.entry.id, stage).inc()
     if (stage === 'off') return off(p, req, res, path)
@@ -432,8 +523,9 @@ export function createEngine(deps: EngineDeps): Engine {
         if (stage === 'shadow') return off(p, req, res, path, 'shadow')
         return live(p, req, res, path, ctx)
       case 'read':
-      case 'write':
         return stage === 'shadow' ? shadow(p, req, res, path, ctx) : live(p, req, res, path, ctx)
+      case 'write':
+        return stage === 'shadow' ? shadowWrite(p, below, req, res, path, ctx, m.params) : live(p, req, res, path, ctx)
     }
   }
 
@@ -463,6 +555,8 @@ export function createEngine(deps: EngineDeps): Engine {
       // Replay compares under the same rules as the traffic, triage marks included.
       const p = prepared.get(entry)
       if (!p) throw new Error(`replay: ${entry.id} is not in the route table`)
+      // Replaying a write would write again, on both sides: writes are only ever shadowed in a rolled-back transaction.
+      if (entry.kind === 'write' || entry.kind === 'dual-write') throw new Error(`replay: ${entry.id} is a write; writes are never replayed`)
       const requestId = `replay-${Date.now().toString(36)}`
       const run = runCandidate(deps.newApp, req, entry.deadlineMs ?? options.shadowDeadlineMs)
       const headers: string[] = []

@@ -1,9 +1,11 @@
-// The route table compiled for the hot path: a request is claimed by at most one entry, found with
-// one method lookup and a few anchored regexes; everything else is never slowed down by the table.
+// The route table compiled for the hot path: a request is claimed by at most one method and path, found
+// with one method lookup and a few anchored regexes; everything else is never slowed down by the table.
+// One method and path may carry one entry per phase (a layer): the engine asks their flags top down.
 import type { RouteEntry } from '../routes/types.js'
 
-export type RouteMatch = { entry: RouteEntry; params: Record<string, string> }
-type Compiled = { entry: RouteEntry; regex: RegExp; keys: string[] }
+/** `chain`: the entries of the matched method and path, latest phase first (`entry` is chain[0]). */
+export type RouteMatch = { entry: RouteEntry; chain: readonly RouteEntry[]; params: Record<string, string> }
+type Compiled = { chain: RouteEntry[]; regex: RegExp; keys: string[] }
 
 /** @example const match = compileTable(ROUTES); match('GET', '/v1/campaigns/mine?x=1') */
 export function compileTable(entries: readonly RouteEntry[]): (method: string, path: string) => RouteMatch | null {
@@ -22,13 +24,20 @@ export function compileTable(entries: readonly RouteEntry[]): (method: string, p
       })
       .join('/')
     const list = byMethod.get(entry.method) ?? []
-    for (const other of list) {
-      if (other.entry.path === entry.path) throw new Error(`route table: ${entry.method} ${entry.path} is listed twice`)
+    const same = list.find((c) => c.chain[0]!.path === entry.path)
+    if (same) {
+      if (same.chain.some((e) => e.phase === entry.phase)) throw new Error(`route table: ${entry.method} ${entry.path} is listed twice in phase ${entry.phase}`)
+      // Two handlers on one method and path would leave the answer to mount order: one layer answers.
+      if (entry.handler && same.chain.some((e) => e.handler)) throw new Error(`route table: ${entry.method} ${entry.path} has two handlers`)
+      same.chain.push(entry)
+      same.chain.sort((a, b) => b.phase - a.phase)
+      continue
     }
-    list.push({ entry, regex: new RegExp(`^${source}$`), keys })
+    const compiled: Compiled = { chain: [entry], regex: new RegExp(`^${source}$`), keys }
+    list.push(compiled)
     byMethod.set(entry.method, list)
-    // HEAD follows GET, as in every HTTP server the web app talks to.
-    if (entry.method === 'GET') byMethod.set('HEAD', [...(byMethod.get('HEAD') ?? []), { entry, regex: new RegExp(`^${source}$`), keys }])
+    // HEAD follows GET, as in every HTTP server the web app talks to (the same layers, shared).
+    if (entry.method === 'GET') byMethod.set('HEAD', [...(byMethod.get('HEAD') ?? []), compiled])
     prefixes.add(entry.path.split('/').slice(0, 2).join('/') + '/')
   }
   const prefixList = [...prefixes]
@@ -51,7 +60,7 @@ export function compileTable(entries: readonly RouteEntry[]): (method: string, p
           params[c.keys[i]!] = m[i + 1]!
         }
       }
-      return { entry: c.entry, params }
+      return { entry: c.chain[0]!, chain: c.chain, params }
     }
     return null
   }

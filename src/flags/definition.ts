@@ -13,6 +13,7 @@ export const FLAG = {
   reads: 'org.reads',
   switcher: 'org.switcher',
   voterFilters: 'org.voter-filters',
+  writes: 'org.writes',
   newCampaign: 'org.new-campaign',
   killSwitch: 'org.kill-switch',
 } as const

@@ -24,6 +24,7 @@ export const FLAG_JOBS: Record<string, RegExp> = {
   'org.reads': /^(backfill|verify):organizations$/,
   'org.switcher': /^(backfill|verify):organizations$/,
   'org.voter-filters': /^(backfill|verify):(organizations|voter-filters)$/,
+  'org.writes': /^(backfill|verify):(organizations|voter-filters)$/,
   'org.new-campaign': /^(backfill|verify):organizations$/,
 }
 

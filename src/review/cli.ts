@@ -4,11 +4,9 @@ import postgres from 'postgres'
 import { ConfigError, loadConfig } from '../config/index.js'
 import { describeFailure } from '../jobs/cli.js'
 
-export type Io = {
-  env: Record<string, string | undefined>
-  out: (line: string) => void
-  err: (line: string) => void
-}
+import type { Io } from '../cli/io.js'
+
+export type { Io }
 
 export class UsageError extends Error {
   override name = 'UsageError'
@@ -34,14 +32,3 @@ export function describe(err: unknown): string {
   return describeFailure(err).split('\n')[0]!
 }
 
-/** Runs a command as the process; its return value is the exit code. */
-export async function runAsProcess(run: (argv: string[], io: Io) => Promise<number>): Promise<void> {
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err
-  })
-  process.exitCode = await run(process.argv.slice(2), {
-    env: process.env,
-    out: (l) => process.stdout.write(`${l}\n`),
-    err: (l) => process.stderr.write(`${l}\n`),
-  })
-}

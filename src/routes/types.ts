@@ -1,7 +1,7 @@
 // What one migrated route is, as data: the route table is a list of these, and the engine is generic
 // over them. Adding a migrated route is one entry plus its handler.
 import type { Handler, MiddlewareHandler } from 'hono'
-import type { Sql } from 'postgres'
+import type { Sql, TransactionSql } from 'postgres'
 import type { CompareRulesInput } from '../compare/index.js'
 
 // One vocabulary for flags and stages: the flag source defines them, the route table uses them.
@@ -38,10 +38,50 @@ export type DualWriteInput = {
 export type DualWrite = (input: DualWriteInput, deps: { sql: Sql }) => Promise<DualWriteResult>
 export type DualWriteResult = { organizationIds: string[]; note?: string }
 
+/** What the write handlers and their shadow hooks know of a client's write request. */
+export type WriteInput = {
+  /** The verified caller (undefined: no valid token; the handler answers 401 itself). */
+  userId: number | undefined
+  /** The X-Organization-Id the caller sent, if any (unchecked: the handler checks ownership). */
+  organizationId?: string
+  params: Record<string, string>
+  body: unknown
+  requestId: string
+}
+
+/**
+ * Hono bindings of the organization-backed app (`app.fetch(request, env)`): a write handler runs its
+ * transaction on `env.db` when given (the shadow's always-rolled-back transaction) and records the
+ * keys of the rows it wrote in `env.wrote`, so the shadow can read them back before the rollback.
+ */
+export type WriteBindings = { db?: Sql | TransactionSql; wrote?: unknown }
+export type WriteEnv = { Bindings: WriteBindings }
+
+/**
+ * How a write taken over in phase 3 is shadowed. Legacy writes first and answers the client; then,
+ * in one transaction that is always rolled back: legacy's rows are read back, legacy's write is undone,
+ * the new handler runs the same request, and its rows are read back. The two (answer + rows) are
+ * compared; nothing the shadow computed is ever committed.
+ */
+export type WriteShadow<K = unknown> = {
+  /** Before legacy runs: the rows the write may change (a before-image the undo puts back). */
+  before?: (db: Sql, input: WriteInput) => Promise<unknown>
+  /** The rows legacy wrote, from its answer (null: nothing to read back, e.g. a refusal). */
+  legacyWrote: (input: WriteInput, legacy: LegacyAnswer, before: unknown) => K | null
+  /** Inside the shadow's transaction: undo legacy's write, so the new handler starts where legacy did. */
+  undo: (tx: TransactionSql, input: WriteInput, legacy: LegacyAnswer, before: unknown) => Promise<void>
+  /** What a write left in the database, in one comparable shape (ids and timestamps may differ: the rules say so). */
+  readBack: (db: TransactionSql, wrote: K) => Promise<unknown>
+}
+
 export type RouteEntry = {
   /** Stable id used in metrics, outcomes, the report and the page: 'campaigns.mine'. */
   id: string
-  /** Which phase of the plan moves it. */
+  /**
+   * Which phase of the plan moves it. One method and path may be listed once per phase: the latest
+   * phase whose flag is on for the request decides, and the layers below it are what "as before" means
+   * (a shadowed phase 3 write still runs the phase 1 dual write under it; all off: legacy alone).
+   */
   phase: 1 | 2 | 3
   method: HttpMethod
   /** Hono path pattern, exactly as the web app calls it: '/v1/voters/voter-file/filter/:id'. */
@@ -56,7 +96,9 @@ export type RouteEntry = {
   middleware?: MiddlewareHandler[]
   /** The phase 1 interceptor (dual-write). */
   dualWrite?: DualWrite
-  /** How the legacy and new answers are compared (read, write). */
+  /** How a `write` is shadowed (required for kind `write`). */
+  writeShadow?: WriteShadow<any>
+  /** How the legacy and new answers are compared (read, write: a write compares `{ answer, wrote }`). */
   compare?: CompareRulesInput
   /** Live: on a thrown error or a passed deadline, answer from legacy instead. */
   fallback: boolean

@@ -92,15 +92,15 @@ describe('flags push / diff against unleash-server 7.5.1', () => {
     if (!unleash) return ctx.skip(skipped)
     const before = cli(unleash.personalToken)
     expect(await before.run('diff')).toBe(1)
-    expect(before.out.filter((l) => l.endsWith('missing on the server'))).toHaveLength(6)
+    expect(before.out.filter((l) => l.endsWith('missing on the server'))).toHaveLength(7)
 
     const push = cli(unleash.personalToken)
     expect(await push.run('push')).toBe(0)
-    expect(push.out.at(-1)).toMatch(/pushed 6 flag\(s\) to .* via import/)
+    expect(push.out.at(-1)).toMatch(/pushed 7 flag\(s\) to .* via import/)
 
     const diff = cli(unleash.personalToken)
     expect(await diff.run('diff')).toBe(0)
-    expect(diff.out.at(-1)).toMatch(/matches flags \(6 flags; production, development\)/)
+    expect(diff.out.at(-1)).toMatch(/matches flags \(7 flags; production, development\)/)
 
     const again = cli(unleash.adminToken)
     expect(await again.run('push')).toBe(0)
