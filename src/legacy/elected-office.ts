@@ -10,7 +10,8 @@ import { uuidv7 } from './uuid.js'
 
 type Deps = { sql: postgres.Sql; auth: MiddlewareHandler<LegacyEnv> }
 
-const createBody = z.object({
+/** The "I won" body, as gp-api validates it (the proxy's own handler validates the same way). */
+export const electedOfficeCreateBody = z.object({
   electedDate: calendarDate,
   swornInDate: calendarDate.nullish(),
   termStartDate: calendarDate.nullish(),
@@ -26,7 +27,7 @@ const alreadyActive = () => nestError(409, 'User already has an active elected o
 
 export function registerElectedOfficeRoutes(app: Hono<LegacyEnv>, { sql, auth }: Deps): void {
   app.post('/v1/elected-office', auth, async (c) => {
-    const body = parseBody(createBody, await readBody(c))
+    const body = parseBody(electedOfficeCreateBody, await readBody(c))
     const userId = c.get('user').id
     try {
       const created = await sql.begin(async (tx) => {

@@ -20,8 +20,9 @@ const fields = {
   voterCount: int4.min(0).nullish(),
 }
 const name = z.string({ error: 'must be a non-empty string' }).min(1, 'must be a non-empty string')
-const createBody = z.object({ name, ...fields })
-const updateBody = z.object({ name: name.optional(), ...fields })
+/** A segment's create and update bodies, as gp-api validates them (the proxy's own handlers too). */
+export const filterCreateBody = z.object({ name, ...fields })
+export const filterUpdateBody = z.object({ name: name.optional(), ...fields })
 
 const PATH = '/v1/voters/voter-file'
 
@@ -35,7 +36,7 @@ export function registerFilterRoutes(app: Hono<LegacyEnv>, { sql, auth }: Deps):
   app.get(`${PATH}/filters`, auth, async (c) => sendJson(c, 200, await listFilters(sql, (await campaignOf(c)).id)))
 
   app.post(`${PATH}/filter`, auth, async (c) => {
-    const body = defined(parseBody(createBody, await readBody(c)))
+    const body = defined(parseBody(filterCreateBody, await readBody(c)))
     const campaign = await campaignOf(c)
     // HttpException('Campaign is not pro', 400) in gp-api: hence no `error` key in this one.
     if (!campaign.mayCreate) throw new HttpError({ statusCode: 400, message: 'Campaign is not pro' })
@@ -53,7 +54,7 @@ export function registerFilterRoutes(app: Hono<LegacyEnv>, { sql, auth }: Deps):
 
   app.put(`${PATH}/filter/:id`, auth, async (c) => {
     const id = filterId(c.req.param('id'))
-    const body = defined(parseBody(updateBody, await readBody(c)))
+    const body = defined(parseBody(filterUpdateBody, await readBody(c)))
     const campaign = await campaignOf(c)
     const updated = id === null ? undefined : await sql.begin((tx) => updateFilter(tx, campaign.id, id, body))
     if (!updated) throw filterNotFound()

@@ -1,8 +1,9 @@
 // The plan's @UseOrganization() guard and @ReqOrganization() decorator as Hono middleware: the caller is
 // verified, the organization the request acts on is loaded with its owner check, and both are set as
 // typed context variables (`c.get('user')`, `c.get('organization')`) for the handler behind it.
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import type { Sql } from '../db/index.js'
+import type { WriteBindings } from '../routes/types.js'
 import { callerId, requestedOrganization, unauthorized } from './caller.js'
 import { refuse, RefusalError, type Refusal } from './problems.js'
 import { resolveOrganization, type CallerUser, type Include, type Organization, type OrganizationKind } from './resolve.js'
@@ -39,6 +40,13 @@ export type UseOrganizationOptions = {
   include?: Include
 }
 
+/**
+ * The database the guard reads through: the shadow of a write passes its transaction as `env.db`, and the
+ * guard must see what that transaction already did (legacy's write undone) and never wait on it (on the
+ * embedded database a second connection would deadlock behind the open transaction).
+ */
+const dbOf = (c: Context, sql: Sql) => (c.env as WriteBindings | undefined)?.db ?? sql
+
 /** One answer for "not yours" and "does not exist", so a probe learns nothing about other users. */
 const ORGANIZATION_NOT_FOUND: Refusal = {
   status: 404,
@@ -60,7 +68,7 @@ export function useOrganization<T = null>({ sql, authSecret, kinds = ['win', 'se
       const requested = from === 'header'
         ? requestedOrganization(c.req.header('x-organization-id'))
         : requestedOrganization(c.req.param(from.param) ?? '', 'the organization id')
-      const r = await resolveOrganization<T>(sql, { userId, requested, kinds, fallback: useDefault, activeOnly, include, request: c.req })
+      const r = await resolveOrganization<T>(dbOf(c, sql), { userId, requested, kinds, fallback: useDefault, activeOnly, include, request: c.req })
       if (!r.user) throw unauthorized('the token names no user')
       if (requested !== undefined && r.requestedKind === null) throw new RefusalError(ORGANIZATION_NOT_FOUND)
       if (!r.organization) throw new RefusalError({ status: 404, ...none })
@@ -82,7 +90,7 @@ export function authenticate({ sql, authSecret }: { sql: Sql; authSecret: string
   return async function callerGuard(c, next) {
     try {
       const userId = callerId(c.req.header('authorization'), c.req.header('cookie'), authSecret)
-      const [user] = await sql<CallerUser[]>`SELECT id, coalesce(roles, '{}') AS roles FROM "user" WHERE id = ${userId}`
+      const [user] = await dbOf(c, sql)<CallerUser[]>`SELECT id, coalesce(roles, '{}') AS roles FROM "user" WHERE id = ${userId}`
       if (!user) throw unauthorized('the token names no user')
       c.set('user', user)
     } catch (err) {

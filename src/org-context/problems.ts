@@ -9,10 +9,11 @@ const REASONS: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  409: 'Conflict',
 }
 
 export type Refusal = {
-  status: 400 | 401 | 403 | 404
+  status: 400 | 401 | 403 | 404 | 409
   /** What gp-api says for the same refusal ('Campaign not found'): the `message` member. */
   message: string
   /** For people: why, and what to do. */

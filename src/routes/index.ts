@@ -4,7 +4,9 @@
 import type { Sql } from 'postgres'
 import { PHASE1_ROUTES, phase1DualWrite } from '../organizations/dual-writes.js'
 import { campaignMineRoute, campaignMineRules, currentOfficeRoute, currentOfficeRules } from '../reads/index.js'
+import { newCampaignRoute } from '../new-campaign/index.js'
 import { organizationRoute, organizationsListRoute } from '../switcher/index.js'
+import { filterCreateRoute, filterDeleteRoute, filterUpdateRoute, officeCreateRoute } from '../writes/index.js'
 import { assignCreatedFilter, filterListRoute, filterListRules, filterRoute, filterRules, VOTER_FILTER_CREATE } from '../voter-filters/index.js'
 import type { RouteEntry } from './types.js'
 
@@ -19,7 +21,6 @@ export type RouteDeps = {
 
 /** @example const routes = routeTable({ sql, authSecret }) */
 export function routeTable(deps: RouteDeps): RouteEntry[] {
-  void deps
   return [
     // ── Phase 1: Organization exists for everyone; writes keep it in step (flag org.dual-write) ──
     // After legacy answers 2xx, the organization is synced from the rows legacy just wrote (one
@@ -89,7 +90,35 @@ export function routeTable(deps: RouteDeps): RouteEntry[] {
       dualWrite: assignCreatedFilter, fallback: false,
     },
 
-    // ── Phase 3: the proxy answers the organization-owned writes itself ──
-    // (entries added with phase 3)
+    // ── Phase 3: the proxy answers the organization-owned writes itself, and the New Campaign flow ──
+    // Listed again under the phase 1/2 entries of the same method and path: with org.writes off those
+    // layers run as before; in shadow legacy writes (with the dual write below) and the new handler runs
+    // in a rolled-back transaction; live, the new handler writes in one transaction (it threw → nothing
+    // committed, so legacy may answer instead).
+    {
+      id: 'elected-office.create.org', phase: 3, method: 'POST', path: '/v1/elected-office', flag: 'org.writes', kind: 'write',
+      summary: '"I won" answered by the proxy: the office and its serve organization in one transaction, no campaign_id',
+      ...officeCreateRoute(deps), fallback: true,
+    },
+    {
+      id: 'voter-filters.create.org', phase: 3, method: 'POST', path: '/v1/voters/voter-file/filter', flag: 'org.writes', kind: 'write',
+      summary: 'a new segment is written to the organization (serve always, win only when pro; serve never sets party fields)',
+      ...filterCreateRoute(deps), fallback: true,
+    },
+    {
+      id: 'voter-filters.update', phase: 3, method: 'PUT', path: '/v1/voters/voter-file/filter/:id', flag: 'org.writes', kind: 'write',
+      summary: 'a segment is edited by organization, with the same access rules as its reads',
+      ...filterUpdateRoute(deps), fallback: true,
+    },
+    {
+      id: 'voter-filters.delete', phase: 3, method: 'DELETE', path: '/v1/voters/voter-file/filter/:id', flag: 'org.writes', kind: 'write',
+      summary: 'a segment is deleted by organization, with the same access rules as its reads',
+      ...filterDeleteRoute(deps), fallback: true,
+    },
+    {
+      id: 'organizations.create', phase: 3, method: 'POST', path: '/v1/organizations', flag: 'org.new-campaign', kind: 'new',
+      summary: 'a user who serves (or served) starts a new campaign: a new win organization and its campaign, once per Idempotency-Key',
+      ...newCampaignRoute(deps), fallback: false,
+    },
   ]
 }
