@@ -6,7 +6,8 @@ ALTER TABLE public.voter_file_filter ADD COLUMN IF NOT EXISTS campaign_id intege
 
 UPDATE public.voter_file_filter f SET campaign_id = coalesce(
     (SELECT c.id FROM public.campaign c WHERE c.organization_id = f.organization_id),
-    (SELECT e.campaign_id FROM public.elected_office e WHERE e.organization_id = f.organization_id))
+    -- Through the office's row: phase 3 may have dropped elected_office.campaign_id (then NULL).
+    (SELECT (to_jsonb(e)->>'campaign_id')::int FROM public.elected_office e WHERE e.organization_id = f.organization_id))
   WHERE f.campaign_id IS NULL;
 
 DO $$

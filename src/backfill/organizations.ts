@@ -4,7 +4,7 @@
 // second run changes nothing and a batch repeated after a kill does no harm.
 import type { Sql, TransactionSql } from '../db/index.js'
 import type { Job, JobPart, Key, StepResult } from '../jobs/index.js'
-import { FIELD_LIST_SQL, mappingLateral, MAPPED_COLUMNS, syncedAtSql } from '../organizations/index.js'
+import { assertLegacySourceLive, FIELD_LIST_SQL, mappingLateral, MAPPED_COLUMNS, syncedAtSql } from '../organizations/index.js'
 
 export const ORGANIZATIONS_BACKFILL = 'backfill:organizations'
 const FIRST_UUID = '00000000-0000-0000-0000-000000000000'
@@ -83,6 +83,8 @@ const OFFICE_BATCH = officeBatchSql('param')
 type BatchRow = { last: Key | null; walked: number; tally: Record<string, number> }
 
 async function runBatch(tx: TransactionSql, text: string, after: Key, limit: number): Promise<StepResult> {
+  // After a phase 3 cleanup the legacy rows are empty of the fields: refuse (the CLI prints the reason).
+  await assertLegacySourceLive(tx)
   // The batch's rows (with their JSON) are materialized three times over; at the default 4 MB they
   // spill to temporary files. synchronous_commit off: a batch lost to a crash loses its checkpoint
   // advance with it (same transaction), so the next run simply redoes it.

@@ -4,7 +4,7 @@
 // verify also re-proves the two agree on the real data.
 import type { TransactionSql } from '../db/index.js'
 import { preferIndexProbes, type Job, type JobPart, type Key, type StepResult, type Tally } from '../jobs/index.js'
-import { FIELD_SPECS, fieldSelectSql, legacyPath, legacyRows, mapLegacyRows, type MappedOrganization, type OrganizationFields } from '../organizations/index.js'
+import { assertLegacySourceLive, FIELD_SPECS, fieldSelectSql, legacyPath, legacyRows, mapLegacyRows, type MappedOrganization, type OrganizationFields } from '../organizations/index.js'
 
 export type DriftExample = { organizationId: string | null; campaignId?: number; officeId?: string; legacy: unknown; organization: unknown }
 export type DriftReport = {
@@ -37,6 +37,8 @@ export function organizationsVerify(): { job: Job; report: DriftReport } {
   const campaigns: JobPart = {
     name: 'verify campaigns',
     step: async (tx, after, ctx) => {
+      // After a phase 3 cleanup every organization would "drift" from its emptied legacy rows: refuse.
+      await assertLegacySourceLive(tx)
       await preferIndexProbes(tx)
       const [{ hi } = { hi: null }] = await tx<{ hi: number | null }[]>`
         SELECT max(id) AS hi FROM (SELECT id FROM campaign WHERE id > ${Number(after ?? 0)} ORDER BY id LIMIT ${ctx.limit}) AS k`
@@ -58,6 +60,8 @@ export function organizationsVerify(): { job: Job; report: DriftReport } {
   const offices: JobPart = {
     name: 'verify elected offices',
     step: async (tx, after, ctx) => {
+      // After a phase 3 cleanup every organization would "drift" from its emptied legacy rows: refuse.
+      await assertLegacySourceLive(tx)
       await preferIndexProbes(tx)
       const rows = await tx<(Row & { office_id: string; office_user_id: number; campaign_id: number | null; office_updated_at: Date })[]>`
         SELECT e.id::text AS office_id, e.user_id AS office_user_id, e.campaign_id, e.organization_id::text,

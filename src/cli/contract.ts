@@ -1,5 +1,5 @@
-// `npm run contract -- <step> [--dry-run] [--rollback] [--override "reason"]`: runs a contract step
-// (phase 1: organization-not-null), which refuses, saying why, until its precondition holds.
+// `npm run contract -- <step> [--dry-run] [--rollback|--confirm] [--override "reason"]`: runs a contract
+// step (phases 1–3, --list), which refuses, saying why, until its precondition holds.
 import { userInfo } from 'node:os'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -9,10 +9,11 @@ import { contractGate } from '../review/decisions.js'
 
 const USAGE = `usage: npm run contract -- <step> [options] | --list
 steps:
-${CONTRACT_STEPS.map((s) => `  ${s.name.padEnd(24)} (phase ${s.phase}) ${s.summary}`).join('\n')}
+${CONTRACT_STEPS.map((s) => `  ${s.name.padEnd(32)} (phase ${s.phase}) ${s.summary}`).join('\n')}
 options:
   --dry-run             print the statements it would run; change nothing
-  --rollback            undo the step
+  --rollback            undo the step (a phase 3 step: until it is confirmed)
+  --confirm             run the step's -confirm step (drops its archive: no rollback after it)
   --override "reason"   go ahead although the stage gate (npm run gate) says no; the reason is
                         recorded with the run in org_proxy.contract_run
   --operator NAME       who runs it, for org_proxy.contract_run (default: the OS user)
@@ -20,7 +21,7 @@ options:
 
 /** Exit codes: 0 applied (or already), 1 refused or failed, 2 bad arguments. */
 export async function run(argv: string[], io: JobIo): Promise<number> {
-  let values: { 'dry-run': boolean; rollback: boolean; override?: string; operator?: string; list: boolean; help: boolean }
+  let values: { 'dry-run': boolean; rollback: boolean; confirm: boolean; override?: string; operator?: string; list: boolean; help: boolean }
   let positionals: string[]
   try {
     ;({ values, positionals } = parseArgs({
@@ -30,6 +31,7 @@ export async function run(argv: string[], io: JobIo): Promise<number> {
       options: {
         'dry-run': { type: 'boolean', default: false },
         rollback: { type: 'boolean', default: false },
+        confirm: { type: 'boolean', default: false },
         override: { type: 'string' },
         operator: { type: 'string' },
         list: { type: 'boolean', default: false },
@@ -38,12 +40,16 @@ export async function run(argv: string[], io: JobIo): Promise<number> {
     }))
     if (values.help) return io.out(USAGE), 0
     if (!values.list && positionals.length !== 1) throw new UsageError(positionals.length ? 'one step at a time' : 'missing the step to run (--list shows them)')
+    if (values.rollback && values.confirm) throw new UsageError('--rollback and --confirm exclude each other')
     if (values.override !== undefined && values.override.trim().length < 10) throw new UsageError('--override needs a written reason (10 characters at least)')
   } catch (err) {
     const message = err instanceof UsageError ? err.message : (err as Error).message.split('. ')[0]!
     return fail(io, `${message} (npm run contract -- --help)`, 2)
   }
-  const step = values.list ? undefined : CONTRACT_STEPS.find((s) => s.name === positionals[0])
+  const wanted = values.confirm && positionals[0] && !positionals[0].endsWith('-confirm') ? `${positionals[0]}-confirm` : positionals[0]
+  const step = values.list ? undefined : CONTRACT_STEPS.find((s) => s.name === wanted)
+  if (!values.list && !step && values.confirm && CONTRACT_STEPS.some((s) => s.name === positionals[0]))
+    return fail(io, `${positionals[0]} has no confirm step (only phase 3 cleanup steps keep an archive to confirm)`, 2)
   if (!values.list && !step) return fail(io, `unknown step ${JSON.stringify(positionals[0])} (known: ${CONTRACT_STEPS.map((s) => s.name).join(', ')})`, 2)
   let db
   try {
@@ -53,7 +59,7 @@ export async function run(argv: string[], io: JobIo): Promise<number> {
   }
   try {
     if (values.list) {
-      for (const s of CONTRACT_STEPS) io.out(`${s.name.padEnd(24)} ${(await s.applied(db.sql)) ? 'in force' : 'not applied'}  (phase ${s.phase}) ${s.summary}`)
+      for (const s of CONTRACT_STEPS) io.out(`${s.name.padEnd(32)} ${(await s.applied(db.sql)) ? 'in force' : 'not applied'}  (phase ${s.phase}) ${s.summary}`)
       return 0
     }
     const operator = values.operator ?? safeUser()
@@ -65,6 +71,7 @@ export async function run(argv: string[], io: JobIo): Promise<number> {
       ...(values.override !== undefined ? { override: values.override.trim() } : {}),
       ...(operator ? { operator } : {}),
       log: io.out,
+      ...(io.signal ? { signal: io.signal } : {}),
     })
     if (result.outcome === 'refused') return fail(io, `${step!.name} refused`, 1)
     if (result.outcome === 'failed') return fail(io, `${step!.name} failed`, 1)

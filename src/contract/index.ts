@@ -1,14 +1,32 @@
 // Contract steps: the schema changes that end a phase, each refusing until it is safe. Phase 1:
-// organization-not-null. Later phases append their steps to CONTRACT_STEPS; issue 6 plugs its stage
-// gate in through `requireGate`.
+// organization-not-null; phase 2: voter-filter-organization; phase 3 (cleanup): dual-writes-off,
+// remove-br-l2 (+ -confirm), elected-office-campaign-id (+ -confirm). The stage gate of the diff review
+// is plugged in through `requireGate`.
+import { dualWritesOffStep } from './dual-writes-off.js'
+import { electedOfficeCampaignIdConfirmStep, electedOfficeCampaignIdStep } from './elected-office-campaign-id.js'
 import { organizationNotNull } from './organization-not-null.js'
+import { removeBrL2ConfirmStep, removeBrL2Step } from './remove-br-l2.js'
 import { voterFilterOrganization } from './voter-filter-organization.js'
 import type { ContractStep } from './types.js'
 
 export { runContractStep, CONTRACT_DIR, type ContractOptions, type ContractOutcome, type ContractResult } from './runner.js'
-export type { ContractAction, ContractStep, Precondition, RequireGate } from './types.js'
+export type { ActionContext, ContractAction, ContractStep, Precondition, RequireGate } from './types.js'
 export { organizationNotNull }
 export { voterFilterOrganization, voterFilterOrganizationStep, configuredFlagStatus, type FlagStatusSource } from './voter-filter-organization.js'
+export { flagCheck, flagChecks, type FlagNeed, type FlagStatus } from './flags.js'
+export { configuredFlagSwitch, type FlagSwitch } from './flag-switch.js'
+export { dualWritesOffStep, LIVE_BEFORE_DUAL_WRITES_OFF } from './dual-writes-off.js'
+export { keysLeft, removeBrL2ConfirmStep, removeBrL2Job, removeBrL2Step, restoreBrL2Job, REMOVE_BR_L2_JOB, RESTORE_BR_L2_JOB, type JobOptions } from './remove-br-l2.js'
+export { archiveCampaignIdJob, electedOfficeCampaignIdConfirmStep, electedOfficeCampaignIdStep, restoreCampaignIdJob, splitJob, SPLIT_JOB } from './elected-office-campaign-id.js'
+export { cleanupRow, archiveCounts, type CleanupRow } from './cleanup-state.js'
 
-/** Every contract step, in plan order. */
-export const CONTRACT_STEPS: readonly ContractStep[] = [organizationNotNull, voterFilterOrganization]
+/** Every contract step, in plan order. A `-confirm` step also answers `<step> --confirm`. */
+export const CONTRACT_STEPS: readonly ContractStep[] = [
+  organizationNotNull,
+  voterFilterOrganization,
+  dualWritesOffStep(),
+  removeBrL2Step(),
+  removeBrL2ConfirmStep(),
+  electedOfficeCampaignIdStep(),
+  electedOfficeCampaignIdConfirmStep(),
+]

@@ -24,6 +24,8 @@ export type ContractOptions = {
   /** Lock timeouts in a row before giving up on a statement (default 5). */
   lockRetries?: number
   log?: (line: string) => void
+  /** SIGTERM: a step's job stops after its batch in flight and the step reports it can be resumed. */
+  signal?: AbortSignal
 }
 
 export type ContractOutcome = 'applied' | 'already-applied' | 'refused' | 'failed' | 'dry-run'
@@ -48,6 +50,14 @@ export async function runContractStep(sql: Sql, step: ContractStep, opts: Contra
     if (!step.rollback) {
       say(`${step.name} has no rollback`)
       return finish('refused')
+    }
+    if (step.rollbackPrecondition) {
+      const pre = await step.rollbackPrecondition(sql)
+      for (const line of pre.report) say(line)
+      if (!pre.ok) {
+        say(`${step.name}: rollback refused, the precondition does not hold`)
+        return finish('refused')
+      }
     }
     if (opts.dryRun) {
       await describeActions(step.rollback, say)
@@ -106,7 +116,7 @@ async function runActions(sql: Sql, actions: readonly ContractAction[], opts: Co
   for (const a of actions) {
     if ('run' in a) {
       say(`${a.name}…`)
-      await a.run(sql, say)
+      await a.run(sql, say, { signal: opts.signal })
       continue
     }
     const statements = splitStatements(await readFile(join(CONTRACT_DIR, a.file), 'utf8'))

@@ -11,7 +11,10 @@ export type Precondition = {
 }
 
 /** A SQL file of sql/contract/ (statements split as the migrator splits them), or code between files. */
-export type ContractAction = { file: string } | { name: string; run: (sql: Sql, log: (line: string) => void) => Promise<void> }
+export type ContractAction = { file: string } | { name: string; run: (sql: Sql, log: (line: string) => void, ctx: ActionContext) => Promise<void> }
+
+/** What an action gets besides the database: the abort of SIGTERM (a job stops after its batch in flight). */
+export type ActionContext = { signal?: AbortSignal | undefined }
 
 export type ContractStep = {
   /** Command-line name: `npm run contract -- <name>`. */
@@ -24,6 +27,8 @@ export type ContractStep = {
   applied: (sql: Sql) => Promise<boolean>
   apply: readonly ContractAction[]
   rollback?: readonly ContractAction[]
+  /** Must hold before the rollback may run (e.g. not once the step was confirmed). */
+  rollbackPrecondition?: (sql: Sql) => Promise<Precondition>
   /** The flag whose stage gate decides (issue 6's `npm run gate -- <flag>`). */
   gateFlag?: string
 }

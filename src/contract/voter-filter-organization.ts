@@ -2,35 +2,14 @@
 // dropped. It refuses until every segment verifies on an organization of its campaign and
 // org.voter-filters answers segments by organization for 100 % of organizations (gp-api no longer lists
 // them by campaign for anyone); the stage gate (issue 6) is asked on top by the runner (gateFlag).
-import { loadConfig } from '../config/index.js'
 import type { Sql } from '../db/index.js'
-import { createFlagSource, FLAG, flagSourceOptions, type FlagSourceStatus } from '../flags/index.js'
+import { FLAG } from '../flags/index.js'
 import { runJob } from '../jobs/index.js'
 import { formatFilterDrift, voterFiltersVerify } from '../voter-filters/verify.js'
+import { configuredFlagStatus, flagCheck, type FlagStatusSource } from './flags.js'
 import type { ContractStep, Precondition } from './types.js'
 
-/** What the step reads of the flag source (its status(): the stage split of every flag). */
-export type FlagStatusSource = () => Promise<Pick<FlagSourceStatus, 'flags' | 'killSwitch' | 'source' | 'serving'>>
-
-/** The flags the proxy runs on, from its configuration (Unleash, else flags/), read once. */
-export const configuredFlagStatus: FlagStatusSource = async () => {
-  const flags = createFlagSource(flagSourceOptions(loadConfig(process.env), { watch: false }))
-  try {
-    await flags.ready
-    return flags.status()
-  } finally {
-    await flags.close()
-  }
-}
-
-function flagCheck(status: Awaited<ReturnType<FlagStatusSource>>): { ok: boolean; line: string } {
-  const s = status.flags[FLAG.voterFilters]
-  if (status.source === 'unleash' && status.serving !== 'unleash') return { ok: false, line: `${FLAG.voterFilters}: Unleash did not answer (serving ${status.serving}); the rollout cannot be read` }
-  if (status.killSwitch) return { ok: false, line: `${FLAG.killSwitch}: on (every request goes to legacy)` }
-  if (!s) return { ok: false, line: `${FLAG.voterFilters}: not defined` }
-  const split = `${s.split.live} % live, ${s.split.shadow} % shadow, ${s.split.off} % off${s.exact ? '' : ' (estimate: constraints or mixed strategies)'}`
-  return { ok: s.enabled && s.exact && s.split.live >= 100, line: `${FLAG.voterFilters}: ${split} (needs 100 % live)` }
-}
+export { configuredFlagStatus, type FlagStatusSource } from './flags.js'
 
 /** Segments created since the precondition was checked get their campaign's organization. */
 async function catchUp(sql: Sql, log: (line: string) => void): Promise<void> {
@@ -50,7 +29,7 @@ export function voterFilterOrganizationStep({ flagStatus = configuredFlagStatus 
     async precondition(sql): Promise<Precondition> {
       const { job, report } = voterFiltersVerify()
       await runJob(sql, job, { checkpoint: false, throttle: false, pauseMs: 0, batchSize: 5000 })
-      const flag = flagCheck(await flagStatus())
+      const flag = flagCheck(await flagStatus(), FLAG.voterFilters, 'live')
       const lines = [...formatFilterDrift(report), flag.line]
       if (report.drifted) lines.push('run `npm run backfill -- voter-filters`, then `--verify`, until it is clean')
       if (!flag.ok) lines.push(`roll ${FLAG.voterFilters} out to 100 % live first (runbook: docs/runbook-phase-2.md)`)

@@ -4,6 +4,7 @@
 import type { Sql, TransactionSql } from '../db/index.js'
 import type { DualWrite, DualWriteInput, DualWriteResult } from '../routes/types.js'
 import { syncOrganizations } from './repository.js'
+import { assertLegacySourceLive } from './retired.js'
 import { campaignIdOf, officeIdOf, resolveCampaignTarget, resolveOfficeTarget, slugOf, type Phase1Payload } from './targets.js'
 
 /** Route ids of the phase 1 entries (route table, metrics, outbox rows). */
@@ -41,6 +42,9 @@ export function phase1Payload(routeId: string, input: Pick<DualWriteInput, 'user
  * @example await sql.begin((tx) => redoPhase1(tx, 'campaigns.mine.district', { userId: 7 }))
  */
 export async function redoPhase1(tx: TransactionSql, routeId: string, payload: Phase1Payload): Promise<DualWriteResult> {
+  // Before the target is resolved: resolving an office reads elected_office.campaign_id, which phase 3
+  // drops. A retired sync throws, so the engine counts and logs it and the outbox holds the item.
+  await assertLegacySourceLive(tx)
   const targets = routeId === PHASE1_ROUTES.electedOfficeCreate ? await resolveOfficeTarget(tx, payload) : await resolveCampaignTarget(tx, payload)
   const result = await syncOrganizations(tx, targets)
   const notes = [...targets.notes]

@@ -22,3 +22,4 @@ export { legacyRows, syncOrganizations, type OrganizationChange, type SyncOption
 export { PHASE1_ROUTES, phase1DualWrite, phase1Payload, redoPhase1, type Phase1RouteId } from './dual-writes.js'
 export type { Phase1Payload } from './targets.js'
 export { createOrganizationDirectory } from './directory.js'
+export { assertLegacySourceLive, isLegacySourceRetired, LEGACY_CLEANUP_LOCK, LegacySourceRetiredError, retiredBy, retireLegacySource, type CleanupStep } from './retired.js'

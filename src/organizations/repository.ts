@@ -7,6 +7,7 @@ import type { Sql, SqlOrTx, TransactionSql } from '../db/index.js'
 import { FIELD_COLUMNS, type FieldColumn, type OrganizationFields, type OrganizationKind, type Outcome } from './fields.js'
 import { FIELD_ASSIGN_SQL, FIELD_TYPES_SQL, fieldSelectSql } from './columns.js'
 import { readCampaigns, readOffices } from './legacy-read.js'
+import { assertLegacySourceLive } from './retired.js'
 import { linkMissingCampaigns, linkMissingOffices } from './link.js'
 import type { MappedOrganization } from './mapping.js'
 
@@ -50,11 +51,13 @@ async function syncIn(tx: TransactionSql, targets: SyncTargets, opts: SyncOption
   if (!campaignIds.length && !askedOffices.length) return { organizationIds: [], created: 0, updated: 0, unchanged: 0, changes: [] }
   // One round trip says which offices mirror the campaigns and which rows still lack an organization
   // (most syncs find none missing and skip the linking statements).
-  const links = await tx<{ kind: 'c' | 'e'; id: string; missing: boolean }[]>`
+  // Phase 3 guard first (pipelined with the links: no extra round trip): once a cleanup step emptied the
+  // legacy keys, mapping them would wipe the organization.
+  const [, links] = await Promise.all([assertLegacySourceLive(tx), tx<{ kind: 'c' | 'e'; id: string; missing: boolean }[]>`
     SELECT 'c' AS kind, c.id::text AS id, c.organization_id IS NULL AS missing FROM campaign c WHERE c.id = ANY(${campaignIds}::int[])
     UNION ALL
     SELECT 'e', e.id::text, e.organization_id IS NULL FROM elected_office e
-    WHERE e.id = ANY(${askedOffices}::uuid[]) ${opts.withOffices === false ? tx`` : tx`OR e.campaign_id = ANY(${campaignIds}::int[])`}`
+    WHERE e.id = ANY(${askedOffices}::uuid[]) ${opts.withOffices === false ? tx`` : tx`OR e.campaign_id = ANY(${campaignIds}::int[])`}`])
   const officeIds = uniqueSorted(links.filter((l) => l.kind === 'e').map((l) => l.id))
   const missingCampaigns = links.filter((l) => l.kind === 'c' && l.missing).map((l) => Number(l.id))
   const missingOffices = links.filter((l) => l.kind === 'e' && l.missing).map((l) => l.id)

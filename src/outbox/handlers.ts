@@ -7,6 +7,11 @@ import type { DualWriteInput } from '../routes/types.js'
 export type OutboxHandler = {
   payload: (input: DualWriteInput) => Record<string, unknown>
   redo: (tx: TransactionSql, payload: Record<string, unknown>) => Promise<unknown>
+  /**
+   * The redo maps legacy rows onto organizations (phase 1): held, not attempted, once a phase 3
+   * cleanup step has emptied those rows (src/organizations/retired.ts); redone if it is rolled back.
+   */
+  legacySource?: boolean
 }
 export type OutboxHandlers = Readonly<Record<string, OutboxHandler>>
 
@@ -14,6 +19,7 @@ function phase1Handler(routeId: string): OutboxHandler {
   return {
     payload: (input) => phase1Payload(routeId, input),
     redo: (tx, payload) => redoPhase1(tx, routeId, payload as Phase1Payload),
+    legacySource: true,
   }
 }
 
@@ -25,6 +31,7 @@ export const PHASE1_OUTBOX_HANDLERS: OutboxHandlers = Object.fromEntries(Object.
  * syncing everything of that user's from the legacy rows.
  */
 export const FALLBACK_HANDLER: OutboxHandler = {
+  legacySource: true,
   payload: (input) => ({ userId: input.userId }),
   redo: async (tx, payload) => {
     const userId = Number(payload.userId)

@@ -16,7 +16,7 @@ export type OutboxMetrics = { items: Gauge<string>; oldestSeconds: Gauge<string>
 
 export function outboxMetrics(registry: Registry): OutboxMetrics {
   return {
-    items: gaugeOn(registry, { name: 'org_proxy_outbox_items', help: 'Organization writes waiting in the outbox, by status (pending|dead)', labelNames: ['status'] }),
+    items: gaugeOn(registry, { name: 'org_proxy_outbox_items', help: 'Organization writes waiting in the outbox, by status (pending|dead|held: pending phase 1 items a phase 3 cleanup step holds)', labelNames: ['status'] }),
     oldestSeconds: gaugeOn(registry, { name: 'org_proxy_outbox_oldest_pending_seconds', help: 'Age of the oldest pending outbox item' }),
     processed: counterOn(registry, {
       name: 'org_proxy_outbox_processed_total',

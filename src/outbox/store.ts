@@ -4,6 +4,7 @@
 import type { Sql } from '../db/index.js'
 import type { DualWriteOutbox } from '../engine/index.js'
 import { describeError } from '../jobs/index.js'
+import { retiredBy } from '../organizations/retired.js'
 import { FALLBACK_HANDLER, PHASE1_OUTBOX_HANDLERS, type OutboxHandlers } from './handlers.js'
 import type { OutboxMetrics } from './metrics.js'
 
@@ -39,7 +40,13 @@ export type ProcessOptions = {
   log?: { warn: (obj: object, msg: string) => void }
 }
 
-export type ProcessResult = { done: number; retried: number; dead: number }
+export type ProcessResult = {
+  done: number
+  retried: number
+  dead: number
+  /** Pending phase 1 items left alone because a phase 3 cleanup step retired phase 1's sync. */
+  held?: number
+}
 
 type Item = { id: string; route: string; payload: Record<string, unknown>; attempts: number }
 
@@ -49,15 +56,27 @@ export async function processOutbox(sql: Sql, opts: ProcessOptions = {}): Promis
   const limit = opts.limit ?? 100
   const result: ProcessResult = { done: 0, retried: 0, dead: 0 }
   let lastId = '0'
+  // Once a cleanup step emptied the legacy keys, phase 1's redo would wipe organizations: its items wait
+  // (not attempted, so they never go dead) and are redone if the step is rolled back. Only routes whose
+  // handler does not read the legacy fields are worked meanwhile; an unknown route's fallback does.
+  const retired = await retiredBy(sql)
+  const workable = retired.length ? Object.entries(handlers).filter(([, h]) => !h.legacySource).map(([route]) => route) : null
+  if (workable) {
+    const [row] = await sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM org_proxy.outbox WHERE status = 'pending' AND NOT (route = ANY(${workable}::text[]))`
+    result.held = row?.n ?? 0
+  }
+  opts.metrics?.items.labels('held').set(result.held ?? 0)
+  const only = workable ? sql`AND route = ANY(${workable}::text[])` : sql``
   for (let n = 0; n < limit; n++) {
     const outcome = await sql.begin(async (tx) => {
       const [item] = opts.ignoreSchedule
         ? await tx<Item[]>`
             SELECT id, route, payload, attempts FROM org_proxy.outbox
-            WHERE status = 'pending' AND id > ${lastId}::bigint ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`
+            WHERE status = 'pending' AND id > ${lastId}::bigint ${only} ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`
         : await tx<Item[]>`
             SELECT id, route, payload, attempts FROM org_proxy.outbox
-            WHERE status = 'pending' AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`
+            WHERE status = 'pending' AND next_attempt_at <= now() ${only} ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`
       if (!item) return null
       lastId = item.id
       const handler = handlers[item.route] ?? FALLBACK_HANDLER

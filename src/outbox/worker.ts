@@ -27,11 +27,17 @@ export function startOutboxWorker(opts: {
   const ac = new AbortController()
   const intervalMs = opts.intervalMs ?? 1000
   const metrics = opts.metrics ? outboxMetrics(opts.metrics.registry) : undefined
+  let held = 0
   const loop = (async () => {
     while (!ac.signal.aborted) {
       try {
         const r = await processOutbox(opts.sql, { handlers: opts.handlers, limit: opts.batchLimit ?? 100, metrics, log: opts.log })
         if (r.done || r.retried || r.dead) opts.log.info({ outbox: r }, 'outbox worked')
+        // Said when it changes, not every wake-up: the gauge (status="held") tells the rest.
+        if ((r.held ?? 0) !== held) {
+          held = r.held ?? 0
+          if (held) opts.log.warn({ held }, 'outbox: phase 1 items held: a phase 3 cleanup step retired phase 1 sync (they are redone if it is rolled back)')
+        }
         if (metrics) {
           const s = await outboxStats(opts.sql)
           metrics.items.labels('pending').set(s.pending)

@@ -3,17 +3,34 @@
 // serialises the row.
 import type { Handler } from 'hono'
 import type { Sql } from '../db/index.js'
-import { electedOfficeColumns, type ElectedOfficeJson } from '../legacy/db.js'
+import { DATE_ISO_FORMAT, TIMESTAMP_FORMAT, type Db, type ElectedOfficeJson } from '../legacy/db.js'
 import { sendJson } from '../legacy/errors.js'
 import { refuse, useOrganization, type Include, type OrganizationEnv } from '../org-context/index.js'
+import { officeCampaignId } from '../voter-filters/sql.js'
 
 const NO_ACTIVE_OFFICE = { message: 'No active elected office', detail: 'no serve organization of yours has an active elected office' }
+
+/**
+ * The office row as Prisma serialises it, in table order (gp-api's key order), without naming
+ * elected_office.campaign_id: phase 3 drops that column, after which `campaignId` is null (an expected
+ * difference of this route's rules) instead of the read failing.
+ */
+const officeColumns = (db: Db) => db`
+  e.id,
+  to_char(e."electedDate", ${DATE_ISO_FORMAT}) AS "electedDate",
+  to_char(e."swornInDate", ${DATE_ISO_FORMAT}) AS "swornInDate",
+  to_char(e."termStartDate", ${DATE_ISO_FORMAT}) AS "termStartDate",
+  to_char(e."termEndDate", ${DATE_ISO_FORMAT}) AS "termEndDate",
+  e."termLengthDays", e."isActive",
+  e.user_id AS "userId", ${db.unsafe(officeCampaignId('e'))} AS "campaignId",
+  to_char(e.created_at, ${TIMESTAMP_FORMAT}) AS "createdAt",
+  to_char(e.updated_at, ${TIMESTAMP_FORMAT}) AS "updatedAt"`
 
 /** The organization's office, only while it is the active one ("current", as gp-api means it), and the owner's. */
 export const includeActiveOffice: Include = (db) => db`(
   SELECT to_json(x) FROM (
-    SELECT ${electedOfficeColumns(db)} FROM elected_office
-    WHERE organization_id = o.id AND user_id = o.owner_id AND "isActive"
+    SELECT ${officeColumns(db)} FROM elected_office e
+    WHERE e.organization_id = o.id AND e.user_id = o.owner_id AND e."isActive"
   ) x)`
 
 /**

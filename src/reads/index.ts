@@ -3,5 +3,5 @@
 // in-sync data a match.
 export { campaignMineGuard, campaignMineHandler, campaignMineRoute, includeCampaign } from './campaign-mine.js'
 export { currentOfficeGuard, currentOfficeHandler, currentOfficeRoute, includeActiveOffice } from './elected-office.js'
-export { campaignMineRules, currentOfficeRules, US_DATE_YEARS } from './rules.js'
+export { campaignMineRules, currentOfficeRules, OFFICE_CAMPAIGN_ID_DROPPED, US_DATE_YEARS } from './rules.js'
 export { overlayDetails, overlayP2vData, jsonbOrdered } from './legacy-shape.js'

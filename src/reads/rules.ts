@@ -90,7 +90,20 @@ function buildCampaignMineRules(): CompareRulesInput {
   }
 }
 
-/** Rules of GET /v1/elected-office/current: the row is read as legacy reads it; only errors differ in shape. */
+/** Why the office's campaignId goes null (seed plan, phase 3 cleanup). */
+export const OFFICE_CAMPAIGN_ID_DROPPED = 'phase 3 drops elected_office.campaign_id (contract step elected-office-campaign-id): an office no longer names a campaign'
+
+/**
+ * Rules of GET /v1/elected-office/current: the row is read as legacy reads it; errors differ in shape, and
+ * once phase 3 dropped elected_office.campaign_id the office's `campaignId` is null where legacy (still
+ * holding the column, or its last answer) had a number.
+ */
 export function currentOfficeRules(): CompareRulesInput {
-  return { expected: [...PROBLEM_MEMBERS_EXPECTED] }
+  return {
+    expected: [
+      ...PROBLEM_MEMBERS_EXPECTED,
+      // A number becoming null is a difference of type for the comparison.
+      { path: 'campaignId', kind: 'type', when: { legacy: { type: 'number' }, candidate: { type: 'null' } }, reason: OFFICE_CAMPAIGN_ID_DROPPED },
+    ],
+  }
 }

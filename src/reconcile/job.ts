@@ -4,7 +4,7 @@
 // the TypeScript mapping (syncOrganizations) in the same transaction.
 import type { TransactionSql } from '../db/index.js'
 import { preferIndexProbes, type Job, type JobPart, type Key, type StepResult, type Tally } from '../jobs/index.js'
-import { FIELD_SPECS, mappingLateral, syncOrganizations, syncedAtSql, type OrganizationChange } from '../organizations/index.js'
+import { assertLegacySourceLive, FIELD_SPECS, mappingLateral, syncOrganizations, syncedAtSql, type OrganizationChange } from '../organizations/index.js'
 
 export type ReconcileMode = 'quick' | 'deep'
 
@@ -54,6 +54,8 @@ export function reconcileJob(mode: ReconcileMode): { job: Job; examples: RepairE
   const part = (name: string, text: string, first: Key, kind: 'campaign' | 'office'): JobPart => ({
     name,
     step: async (tx: TransactionSql, after, ctx): Promise<StepResult> => {
+      // Every batch: a cleanup step may start while a pass runs (its SQL names the removed data).
+      await assertLegacySourceLive(tx)
       await preferIndexProbes(tx)
       const [row] = await tx.unsafe<StaleRow[]>(text, [after ?? first, ctx.limit], { prepare: true })
       const stale = row?.stale ?? []

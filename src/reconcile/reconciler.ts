@@ -4,6 +4,7 @@
 import type { Registry } from 'prom-client'
 import type { Sql } from '../db/index.js'
 import { sleep } from '../jobs/index.js'
+import { isLegacySourceRetired } from '../organizations/index.js'
 import { counterOn, gaugeOn, type WorkerLog } from '../outbox/index.js'
 import { reconcile, type ReconcileReport } from './run.js'
 import type { ReconcileMode } from './job.js'
@@ -31,7 +32,7 @@ export function startReconciler(opts: {
   const m = opts.metrics
     ? {
         repaired: counterOn(opts.metrics.registry, { name: 'org_proxy_reconcile_repaired_total', help: 'Organizations created or repaired by reconcile on this instance, by kind (created|updated|refreshed)', labelNames: ['kind'] }),
-        runs: counterOn(opts.metrics.registry, { name: 'org_proxy_reconcile_runs_total', help: 'Reconcile passes on this instance, by status (finished|stopped|skipped|failed)', labelNames: ['status'] }),
+        runs: counterOn(opts.metrics.registry, { name: 'org_proxy_reconcile_runs_total', help: 'Reconcile passes on this instance, by status (finished|stopped|skipped|failed|retired: phase 3 cleanup retired phase 1 sync)', labelNames: ['status'] }),
         last: gaugeOn(opts.metrics.registry, { name: 'org_proxy_reconcile_last_success_timestamp_seconds', help: 'When a reconcile pass last finished on this instance' }),
       }
     : null
@@ -52,13 +53,23 @@ export function startReconciler(opts: {
       opts.log.info({ reconcile: { ...report, examples: report.examples.slice(0, 5) } }, 'reconcile repaired organizations')
     return report
   }
+  let retiredSaid = false
   const loop = (async () => {
     // Replicas started together spread out before their first pass.
     await sleep(intervalMs * Math.random(), ac.signal)
     while (!ac.signal.aborted) {
       try {
         await once()
+        retiredSaid = false
       } catch (err) {
+        if (isLegacySourceRetired(err)) {
+          // Not a failure: phase 3 retired phase 1's repair. Counted every pass, said once.
+          m?.runs.labels('retired').inc()
+          if (!retiredSaid) opts.log.warn({ err: err.message }, 'reconcile skipped: phase 1 sync is retired by a cleanup step')
+          retiredSaid = true
+          await sleep(intervalMs * (0.9 + Math.random() * 0.2), ac.signal)
+          continue
+        }
         m?.runs.labels('failed').inc()
         opts.log.error({ err }, 'reconcile pass failed; next one after the interval')
       }

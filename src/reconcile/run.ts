@@ -3,6 +3,7 @@
 import { hostname } from 'node:os'
 import type { Sql } from '../db/index.js'
 import { runJob, type Progress, type Tally, type Throttle } from '../jobs/index.js'
+import { LegacySourceRetiredError, retiredBy } from '../organizations/index.js'
 import { processOutbox, type OutboxHandlers, type ProcessResult } from '../outbox/index.js'
 import { reconcileJob, type ReconcileMode, type RepairExample } from './job.js'
 
@@ -41,6 +42,10 @@ export type ReconcileReport = {
 export async function reconcile(sql: Sql, opts: ReconcileOptions = {}): Promise<ReconcileReport> {
   const started = performance.now()
   const mode = opts.mode ?? 'quick'
+  // Refused before a checkpoint is taken: after a phase 3 cleanup the legacy rows no longer hold the
+  // fields, and "repairing" organizations from them would wipe them (the CLI prints this one line).
+  const retired = await retiredBy(sql)
+  if (retired.length) throw new LegacySourceRetiredError(retired)
   const { job, examples } = reconcileJob(mode)
   const mine: Tally = {}
   const summary = await runJob(sql, job, {

@@ -8,6 +8,7 @@
 // instead (see sql.ts), and the tally counts those campaigns' segments (`shared-with-serve`).
 import type { Sql, TransactionSql } from '../db/index.js'
 import type { Job, JobPart, Key, StepResult, Tally } from '../jobs/index.js'
+import { officeCampaignId } from './sql.js'
 import { formatFilterDrift, voterFiltersVerify } from './verify.js'
 
 export const VOTER_FILTERS_BACKFILL = 'backfill:voter-filters'
@@ -23,7 +24,7 @@ const BATCH = `
   ), target AS MATERIALIZED (
     -- Locked and re-checked after any wait: a segment the write path assigned meanwhile is skipped.
     SELECT f.id, c.organization_id AS org_id,
-      EXISTS (SELECT 1 FROM elected_office e WHERE e.campaign_id = c.id AND e.organization_id IS NOT NULL) AS shared
+      EXISTS (SELECT 1 FROM elected_office e WHERE e.user_id = c.user_id AND ${officeCampaignId('e')} = c.id AND e.organization_id IS NOT NULL) AS shared
     FROM voter_file_filter f JOIN campaign c ON c.id = f.campaign_id
     WHERE f.id IN (SELECT id FROM batch) AND f.organization_id IS NULL
     ORDER BY f.id FOR UPDATE OF f

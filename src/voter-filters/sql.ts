@@ -7,14 +7,35 @@ import { FILTER_COLUMNS, TIMESTAMP_FORMAT } from '../legacy/db.js'
 type Db = postgres.ISql
 
 /**
+ * An elected office's campaign id, read through the office's row rather than by the column's name. Phase 3
+ * drops elected_office.campaign_id (contract step elected-office-campaign-id) and its rollback adds it
+ * back: `to_jsonb(e)->>'campaign_id'` is the campaign while the column exists and NULL once it is gone,
+ * with no statement to change at the drop. (A SQL function in org_proxy that the drop step replaces was
+ * the other choice: its body is not dependency-tracked, so a missed replace, or a rollback that forgets
+ * to put it back, fails every segment read at run time.) The cost is the row turned into jsonb: every
+ * use here reaches the office through an index (organization_id, user_id) first, never by this value.
+ * @example db`SELECT ${db.unsafe(officeCampaignId('e'))} FROM elected_office e WHERE e.user_id = ${userId}`
+ */
+export const officeCampaignId = (alias: string) => `(to_jsonb(${alias})->>'campaign_id')::int`
+
+/**
+ * Whether the organization with id `idSql` has had its shared segments split (phase 3, before the drop of
+ * elected_office.campaign_id): it then owns copies of everything it saw and no longer shares.
+ */
+export const segmentsSplit = (db: Db, idSql: string) => db`EXISTS (
+  SELECT 1 FROM org_proxy.legacy_archive sa
+  WHERE sa.table_name = 'organization' AND sa.row_id = ${db.unsafe(idSql)}::text AND sa.column_name = 'segments-split')`
+
+/**
  * The campaign whose segments organization `o` (the resolver's alias) sees: a `win` organization's own
  * campaign, a `serve` organization's office's campaign. Until phase 3 decouples offices from campaigns,
  * the organizations of one campaign share its segments (see README: filters of campaigns with serve
  * organizations). The campaign or office must be the owner's: an organization whose owner drifted from
- * its legacy row's user shares nothing.
+ * its legacy row's user shares nothing. A `serve` organization whose segments were split (or whose
+ * office no longer names a campaign) has no campaign: it sees its own segments only.
  */
 export const scopeCampaign = (db: Db) => db`(
-  SELECT coalesce(c.id, e.campaign_id) FROM organization so
+  SELECT coalesce(c.id, CASE WHEN NOT ${segmentsSplit(db, 'so.id')} THEN ${db.unsafe(officeCampaignId('e'))} END) FROM organization so
   LEFT JOIN campaign c ON c.organization_id = so.id AND c.user_id = so.owner_id
   LEFT JOIN elected_office e ON e.organization_id = so.id AND e.user_id = so.owner_id
   WHERE so.id = o.id)`
@@ -22,14 +43,15 @@ export const scopeCampaign = (db: Db) => db`(
 /**
  * The organizations of the caller that share that campaign's segments: its `win` organization and the
  * `serve` organizations of its offices, all owned by `o`'s owner (a segment is never listed through an
- * organization of someone else, whatever its row says).
+ * organization of someone else, whatever its row says). Once `o`'s segments are split, `o` alone.
  */
 export const scopeOrganizations = (db: Db, campaignId: postgres.Fragment) => db`(
   SELECT so.id FROM organization so
   WHERE so.owner_id = o.owner_id AND (
     so.id = o.id
-    OR so.id IN (SELECT c.organization_id FROM campaign c WHERE c.id = ${campaignId})
-    OR so.id IN (SELECT e.organization_id FROM elected_office e WHERE e.campaign_id = ${campaignId})))`
+    OR (NOT ${segmentsSplit(db, 'o.id')} AND (
+      so.id IN (SELECT c.organization_id FROM campaign c WHERE c.id = ${campaignId})
+      OR so.id IN (SELECT e.organization_id FROM elected_office e WHERE e.user_id = o.owner_id AND ${db.unsafe(officeCampaignId('e'))} = ${campaignId})))))`
 
 /**
  * A segment as gp-api serialises it (columns in table order), `campaignId` being the scope's campaign
@@ -93,7 +115,7 @@ export async function assignFilterOrganization(
       SELECT so.id FROM f
       JOIN organization so ON so.owner_id = ${a.userId}
       LEFT JOIN campaign c ON c.organization_id = so.id AND c.id = f.campaign_id
-      LEFT JOIN elected_office e ON e.organization_id = so.id AND e.campaign_id = f.campaign_id
+      LEFT JOIN elected_office e ON e.organization_id = so.id AND ${db.unsafe(officeCampaignId('e'))} = f.campaign_id
       WHERE c.id IS NOT NULL OR e.id IS NOT NULL
       ORDER BY coalesce(so.id = ${a.requested ?? null}::uuid, false) DESC, (c.id IS NOT NULL) DESC,
         e."isActive" DESC NULLS LAST, e.created_at DESC NULLS LAST, so.id

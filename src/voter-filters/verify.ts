@@ -2,6 +2,7 @@
 // segment belongs to an organization of its own campaign and owner, and lists what does not, with
 // counts and example ids. The contract step runs the same check and refuses unless it comes back clean.
 import type { Job, JobPart, Key } from '../jobs/index.js'
+import { officeCampaignId } from './sql.js'
 
 export type FilterDriftExample = { filterId: number; campaignId: number; organizationId: string | null }
 export type FilterDriftReport = {
@@ -25,7 +26,7 @@ export function voterFiltersVerify(): { job: Job; report: FilterDriftReport } {
         SELECT f.id, f.campaign_id, f.organization_id::text,
           o.owner_id = c.user_id AS owner_ok,
           (f.organization_id = c.organization_id OR EXISTS (
-            SELECT 1 FROM elected_office e WHERE e.organization_id = f.organization_id AND e.campaign_id = f.campaign_id)) AS in_campaign
+            SELECT 1 FROM elected_office e WHERE e.organization_id = f.organization_id AND ${tx.unsafe(officeCampaignId('e'))} = f.campaign_id)) AS in_campaign
         FROM voter_file_filter f
         JOIN campaign c ON c.id = f.campaign_id
         LEFT JOIN organization o ON o.id = f.organization_id

@@ -26,7 +26,7 @@ export const SECRET = 'phase1-test-secret-0123456789'
 export type ProxyHarness = {
   url: string
   legacyUrl: string
-  /** Stage of every flag (default 'live'). */
+  /** Stage of every phase 1 and 2 flag (default 'live'); phase 3's stay off (they take the writes over). */
   stage: { value: Stage }
   /** Outbox items enqueued by the engine in this harness (route ids), besides the durable rows. */
   enqueued: string[]
@@ -42,7 +42,7 @@ export async function startProxyHarness(db: Phase1Database, opts: { dualWriteDea
   const up = createUpstream({ url: legacy.url, connections: 16, timeoutMs: 10_000 })
   const forward = createPassThrough({ upstream: up, metrics, log })
   const stage = { value: 'live' as Stage }
-  const flags: EngineFlags = { stage: () => stage.value, killSwitch: () => false }
+  const flags: EngineFlags = { stage: (flag) => (flag === 'org.writes' || flag === 'org.new-campaign' ? 'off' : stage.value), killSwitch: () => false }
   const recorder: Recorder = { record: () => {}, flush: async () => {}, prune: async () => 0, close: async () => {} }
   const enqueued: string[] = []
   const durable = createOutbox(db.sql)
