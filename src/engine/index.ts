@@ -501,7 +501,7 @@ export function createEngine(deps: EngineDeps): Engine {
     let below: { p: Prepared; stage: Stage } | null = null
     for (const entry of m.chain) {
       const stage = flags.stage(entry.flag, stickiness)
-      if (stage === 'off') continue
+      if (stage === 'off' || (stage === 'shadow' && entry.liveOnly)) continue
       if (!chosen) chosen = { p: prepared.get(entry)!, stage }
       else {
         below = { p: prepared.get(entry)!, stage }

@@ -96,6 +96,11 @@ export type RouteEntry = {
   middleware?: MiddlewareHandler[]
   /** The phase 1 interceptor (dual-write). */
   dualWrite?: DualWrite
+  /**
+   * A dual write that replaces the one below it (phase 3 moves keys where phase 1 copied them) has no
+   * shadow of its own: with `liveOnly`, its flag in shadow leaves the layer below in charge.
+   */
+  liveOnly?: boolean
   /** How a `write` is shadowed (required for kind `write`). */
   writeShadow?: WriteShadow<any>
   /** How the legacy and new answers are compared (read, write: a write compares `{ answer, wrote }`). */
