@@ -1,11 +1,15 @@
 // `npm run contract -- <step> [--dry-run] [--rollback|--confirm] [--override "reason"]`: runs a contract
 // step (phases 1–3, --list), which refuses, saying why, until its precondition holds.
 import { userInfo } from 'node:os'
-import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { CONTRACT_STEPS, runContractStep } from '../contract/index.js'
 import { describeFailure, main, openJobDatabase, UsageError, type JobIo } from '../jobs/cli.js'
 import { contractGate } from '../review/decisions.js'
+import type { GateOptions } from '../review/index.js'
+import { gateOptionSpecs, gateOptionsFrom } from './gate-options.js'
+import { failWith, isMain } from './io.js'
+
+const fail = failWith('contract')
 
 const USAGE = `usage: npm run contract -- <step> [options] | --list
 steps:
@@ -17,12 +21,17 @@ options:
   --override "reason"   go ahead although the stage gate (npm run gate) says no; the reason is
                         recorded with the run in org_proxy.contract_run
   --operator NAME       who runs it, for org_proxy.contract_run (default: the OS user)
+  --gate-window W, --gate-min-comparisons N, --gate-min-orgs K, --gate-max-mismatch-rate X,
+  --gate-error-tolerance X, --gate-latency-tolerance X
+                        the stage gate's thresholds for this run (defaults: npm run gate -- --help,
+                        target contract); recorded with the decision, so a lowered bar is on file
   --list                every step and whether it is in force`
 
 /** Exit codes: 0 applied (or already), 1 refused or failed, 2 bad arguments. */
 export async function run(argv: string[], io: JobIo): Promise<number> {
   let values: { 'dry-run': boolean; rollback: boolean; confirm: boolean; override?: string; operator?: string; list: boolean; help: boolean }
   let positionals: string[]
+  let gate: Partial<GateOptions>
   try {
     ;({ values, positionals } = parseArgs({
       args: argv,
@@ -36,8 +45,10 @@ export async function run(argv: string[], io: JobIo): Promise<number> {
         operator: { type: 'string' },
         list: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
+        ...gateOptionSpecs('gate-'),
       },
     }))
+    gate = gateOptionsFrom(values, 'gate-')
     if (values.help) return io.out(USAGE), 0
     if (!values.list && positionals.length !== 1) throw new UsageError(positionals.length ? 'one step at a time' : 'missing the step to run (--list shows them)')
     if (values.rollback && values.confirm) throw new UsageError('--rollback and --confirm exclude each other')
@@ -66,7 +77,7 @@ export async function run(argv: string[], io: JobIo): Promise<number> {
     const result = await runContractStep(db.sql, step!, {
       action: values.rollback ? 'rollback' : 'apply',
       // The stage gate of the diff review (npm run gate): its "no" stops the step unless --override.
-      requireGate: contractGate(db.sql, { by: operator ?? 'contract-cli' }),
+      requireGate: contractGate(db.sql, { by: operator ?? 'contract-cli', options: gate }),
       dryRun: values['dry-run'],
       ...(values.override !== undefined ? { override: values.override.trim() } : {}),
       ...(operator ? { operator } : {}),
@@ -91,9 +102,4 @@ function safeUser(): string | undefined {
   }
 }
 
-function fail(io: JobIo, line: string, code: number): number {
-  io.err(`contract: ${line}`)
-  return code
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main(run)
+if (isMain(import.meta.url)) await main(run)

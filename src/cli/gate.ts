@@ -2,9 +2,10 @@
 // 0 for yes and 1 for no; `--override "reason"` goes ahead anyway, recorded with who and why.
 import { parseArgs } from 'node:util'
 import {
-  checkGate, formatGate, GATE_DEFAULTS, GATE_TARGETS, operatorName, parseDuration, parseThreshold, recordGate, type GateOptions, type GateTarget,
+  checkGate, formatGate, GATE_DEFAULTS, GATE_TARGETS, operatorName, recordGate, type GateOptions, type GateTarget,
 } from '../review/index.js'
 import { describe, reviewDatabase, UsageError } from '../review/cli.js'
+import { gateOptionSpecs, gateOptionsFrom } from './gate-options.js'
 import { failWith, isMain, runAsProcess, type Io } from './io.js'
 
 const fail = failWith('gate')
@@ -34,12 +35,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       allowPositionals: true,
       options: {
         to: { type: 'string', default: 'live' },
-        window: { type: 'string' },
-        'min-comparisons': { type: 'string' },
-        'min-orgs': { type: 'string' },
-        'max-mismatch-rate': { type: 'string' },
-        'error-tolerance': { type: 'string' },
-        'latency-tolerance': { type: 'string' },
+        ...gateOptionSpecs(''),
         override: { type: 'string' },
         operator: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -49,15 +45,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     if (values.help) return io.out(USAGE), 0
     if (positionals.length !== 1) throw new UsageError(positionals.length ? 'one flag at a time' : 'missing the flag (e.g. org.reads)')
     if (!(GATE_TARGETS as readonly string[]).includes(values.to)) throw new UsageError(`--to is one of ${GATE_TARGETS.join(', ')}, got ${JSON.stringify(values.to)}`)
-    if (values.window !== undefined) parseDuration(values.window)
     if (values.override !== undefined && values.override.trim().length < 10) throw new UsageError('--override needs a written reason (10 characters at least)')
-    const options: Partial<GateOptions> = {}
-    if (values.window !== undefined) options.window = values.window
-    if (values['min-comparisons'] !== undefined) options.minComparisons = whole('--min-comparisons', values['min-comparisons'])
-    if (values['min-orgs'] !== undefined) options.minOrgs = whole('--min-orgs', values['min-orgs'])
-    if (values['max-mismatch-rate'] !== undefined) options.maxMismatchRate = parseThreshold('--max-mismatch-rate', values['max-mismatch-rate'], 0)
-    if (values['error-tolerance'] !== undefined) options.errorTolerance = parseThreshold('--error-tolerance', values['error-tolerance'], 0)
-    if (values['latency-tolerance'] !== undefined) options.latencyTolerance = parseThreshold('--latency-tolerance', values['latency-tolerance'], 0)
+    const options = gateOptionsFrom(values, '')
     args = {
       flag: positionals[0]!,
       target: values.to as GateTarget,
@@ -93,12 +82,6 @@ export async function run(argv: string[], io: Io): Promise<number> {
   } finally {
     await sql.end({ timeout: 1 })
   }
-}
-
-function whole(flag: string, text: string): number {
-  const n = Number(text.replace(/_/g, ''))
-  if (!/^\d[\d_]*$/.test(text) || !Number.isSafeInteger(n)) throw new UsageError(`${flag} must be a whole number, got ${JSON.stringify(text)}`)
-  return n
 }
 
 if (isMain(import.meta.url)) await runAsProcess(run)
