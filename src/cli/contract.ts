@@ -2,7 +2,7 @@
 // step (phases 1–3, --list), which refuses, saying why, until its precondition holds.
 import { userInfo } from 'node:os'
 import { parseArgs } from 'node:util'
-import { CONTRACT_STEPS, runContractStep } from '../contract/index.js'
+import { CONTRACT_STEPS, contractSteps, runContractStep } from '../contract/index.js'
 import { describeFailure, main, openJobDatabase, UsageError, type JobIo } from '../jobs/cli.js'
 import { contractGate } from '../review/decisions.js'
 import type { GateOptions } from '../review/index.js'
@@ -58,10 +58,11 @@ export async function run(argv: string[], io: JobIo): Promise<number> {
     return fail(io, `${message} (npm run contract -- --help)`, 2)
   }
   const wanted = values.confirm && positionals[0] && !positionals[0].endsWith('-confirm') ? `${positionals[0]}-confirm` : positionals[0]
-  const step = values.list ? undefined : CONTRACT_STEPS.find((s) => s.name === wanted)
-  if (!values.list && !step && values.confirm && CONTRACT_STEPS.some((s) => s.name === positionals[0]))
+  const steps = contractSteps(io.env)
+  const step = values.list ? undefined : steps.find((s) => s.name === wanted)
+  if (!values.list && !step && values.confirm && steps.some((s) => s.name === positionals[0]))
     return fail(io, `${positionals[0]} has no confirm step (only phase 3 cleanup steps keep an archive to confirm)`, 2)
-  if (!values.list && !step) return fail(io, `unknown step ${JSON.stringify(positionals[0])} (known: ${CONTRACT_STEPS.map((s) => s.name).join(', ')})`, 2)
+  if (!values.list && !step) return fail(io, `unknown step ${JSON.stringify(positionals[0])} (known: ${steps.map((s) => s.name).join(', ')})`, 2)
   let db
   try {
     db = await openJobDatabase(io, 'npm run contract')
@@ -70,7 +71,7 @@ export async function run(argv: string[], io: JobIo): Promise<number> {
   }
   try {
     if (values.list) {
-      for (const s of CONTRACT_STEPS) io.out(`${s.name.padEnd(32)} ${(await s.applied(db.sql)) ? 'in force' : 'not applied'}  (phase ${s.phase}) ${s.summary}`)
+      for (const s of steps) io.out(`${s.name.padEnd(32)} ${(await s.applied(db.sql)) ? 'in force' : 'not applied'}  (phase ${s.phase}) ${s.summary}`)
       return 0
     }
     const operator = values.operator ?? safeUser()

@@ -13,12 +13,12 @@ import { sleep } from '../jobs/index.js'
 /** Every flag whose handlers must answer on their own before dual writes may stop. */
 export const LIVE_BEFORE_DUAL_WRITES_OFF = [FLAG.reads, FLAG.switcher, FLAG.voterFilters, FLAG.writes] as const
 
-export type FlagDeps = { flagStatus?: FlagStatusSource; flagSwitch?: FlagSwitch; settleMs?: number }
+export type FlagDeps = { flagStatus?: FlagStatusSource; flagSwitch?: FlagSwitch; settleMs?: number; env?: Record<string, string | undefined> }
 
 /** @example CONTRACT_STEPS = [..., dualWritesOffStep({ flagStatus, flagSwitch })] */
-export function dualWritesOffStep({ flagStatus = configuredFlagStatus, flagSwitch, settleMs = 15_000 }: FlagDeps = {}): ContractStep {
+export function dualWritesOffStep({ flagStatus = configuredFlagStatus, flagSwitch, settleMs = 15_000, env = process.env }: FlagDeps = {}): ContractStep {
   // Built on first use: reading the configuration must not fail `--list` or the other steps.
-  const sw = () => (flagSwitch ??= configuredFlagSwitch())
+  const sw = () => (flagSwitch ??= configuredFlagSwitch(env))
   async function waitFor(on: boolean, log: (line: string) => void) {
     // Unleash publishes a change on its own tick (about a second): read until the source agrees.
     const until = Date.now() + settleMs

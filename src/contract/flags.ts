@@ -10,16 +10,21 @@ export type FlagStatus = Awaited<ReturnType<FlagStatusSource>>
 /** `live`: live for 100 % of organizations; `off`: on for nobody. */
 export type FlagNeed = 'live' | 'off'
 
-/** The flags the proxy runs on, from its configuration (Unleash, else flags/), read once. */
-export const configuredFlagStatus: FlagStatusSource = async () => {
-  const flags = createFlagSource(flagSourceOptions(loadConfig(process.env), { watch: false }))
-  try {
-    await flags.ready
-    return flags.status()
-  } finally {
-    await flags.close()
+/** The flags a proxy with this environment runs on (Unleash, else flags/), read once per call. */
+export function flagStatusFrom(env: Record<string, string | undefined>): FlagStatusSource {
+  return async () => {
+    const flags = createFlagSource(flagSourceOptions(loadConfig(env), { watch: false }))
+    try {
+      await flags.ready
+      return flags.status()
+    } finally {
+      await flags.close()
+    }
   }
 }
+
+/** The flags the proxy runs on, from this process's configuration. */
+export const configuredFlagStatus: FlagStatusSource = () => flagStatusFrom(process.env)()
 
 /**
  * One flag against what a step needs, as one printable line.

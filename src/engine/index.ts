@@ -173,7 +173,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
   function candidateRequest(req: IncomingMessage, path: string, body: Buffer | null, requestId: string): CandidateRequest {
     const headers: Record<string, string> = { 'x-request-id': requestId }
-    for (const name of ['authorization', 'cookie', 'x-organization-id', 'content-type', 'accept'] as const) {
+    for (const name of ['authorization', 'cookie', 'x-organization-id', 'content-type', 'accept', 'idempotency-key'] as const) {
       const v = req.headers[name]
       if (typeof v === 'string') headers[name] = v
     }

@@ -16,6 +16,7 @@ import { databaseReadiness } from '../ops/readiness.js'
 import { createOrganizationDirectory } from '../organizations/directory.js'
 import { createOutbox, PHASE1_OUTBOX_HANDLERS, startOutboxWorker } from '../outbox/index.js'
 import { PHASE2_OUTBOX_HANDLERS } from '../voter-filters/index.js'
+import { PHASE3_OUTBOX_HANDLERS } from '../org-writes/index.js'
 import { startReconciler } from '../reconcile/index.js'
 import { createPassThrough } from '../passthrough/index.js'
 import { createReplayer, createTriageRules } from '../review/index.js'
@@ -54,6 +55,8 @@ export type SystemOptions = {
   engine?: Partial<EngineOptions>
   /** Background jobs: outbox worker and periodic reconcile (default on). */
   workers?: boolean
+  /** How long routing remembers a user's organizations (default 30 s; tests that backfill mid-run shorten it). */
+  routingCacheMs?: number
 }
 
 /** @example const system = await startSystem(loadConfig(process.env)) */
@@ -122,7 +125,7 @@ export async function startSystem(config: Config, opts: SystemOptions = {}): Pro
     const recorder = createRecorder({ sql, metrics, log })
     stack.push(() => recorder.close())
     // One handler per dual-write route: a retried item is redone from the current legacy rows.
-    const outboxHandlers = { ...PHASE1_OUTBOX_HANDLERS, ...PHASE2_OUTBOX_HANDLERS }
+    const outboxHandlers = { ...PHASE1_OUTBOX_HANDLERS, ...PHASE2_OUTBOX_HANDLERS, ...PHASE3_OUTBOX_HANDLERS }
     const outbox = createOutbox(sql, { handlers: outboxHandlers })
     // Triage marks ("expected, because …") become comparison rules of later comparisons.
     const triage = createTriageRules(sql, { onError: (err) => log.warn({ err }, 'triage rules reload failed') })
@@ -144,6 +147,7 @@ export async function startSystem(config: Config, opts: SystemOptions = {}): Pro
       routing: createRoutingContext({
         secret: authSecret,
         directory: createOrganizationDirectory(sql),
+        ...(opts.routingCacheMs !== undefined ? { ttlMs: opts.routingCacheMs } : {}),
         onError: (err) => {
           metrics.secondary('routing', 'directory-failed')
           log.warn({ err }, 'organization lookup for routing failed; stage sticks on the user id')
