@@ -56,10 +56,74 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
   return openEmbedded(max, opts.dataDir, opts.logger)
 }
 
+/** What keepQueriesWhole reaches inside pglite-socket 0.2.17's query queue (pinned version: see package.json). */
+type QueuedMessage = { handlerId: number; message: Uint8Array; resolve(bytes: number): void; reject(err: unknown): void; onData(data: Uint8Array): void }
+type QueryQueue = {
+  queue: QueuedMessage[]
+  processing: boolean
+  lastHandlerId: number | null
+  db: { isInTransaction(): boolean; runExclusive<T>(fn: () => Promise<T>): Promise<T>; execProtocolRawStream(m: Uint8Array, o: { onRawData(d: Uint8Array): void }): Promise<unknown> }
+  processQueue(): Promise<void>
+  clearQueueForHandler(handlerId: number): void
+}
+
+// Message types that end a query: Sync (extended protocol), Query (simple protocol), Terminate.
+const SYNC = 0x53
+const QUERY = 0x51
+const TERMINATE = 0x58
+
+/**
+ * pglite-socket queues every protocol message on its own and, outside a transaction block, takes the
+ * next message of whichever connection comes first. One extended-protocol query is several messages
+ * (Parse, Bind, Describe, Execute, Sync) sharing the session's unnamed portal, so another connection's
+ * Bind in between replaces it: "portal "" does not exist" under concurrent load (seen in the phase 3
+ * walk). This keeps a connection's messages together until its Sync (or simple Query) as the queue
+ * already does for a transaction block, and releases the pin when that connection goes away.
+ */
+function keepQueriesWhole(server: PGLiteSocketServer): void {
+  const q = (server as unknown as { queryQueue: QueryQueue }).queryQueue
+  let midQuery = false
+  q.processQueue = async function processQueue(this: QueryQueue) {
+    if (this.processing || this.queue.length === 0) return
+    this.processing = true
+    try {
+      while (this.queue.length > 0) {
+        const pinned = this.lastHandlerId !== null && (midQuery || this.db.isInTransaction())
+        const at = pinned ? this.queue.findIndex((m) => m.handlerId === this.lastHandlerId) : 0
+        // The pinned connection's next message has not arrived yet: wait for it (its enqueue restarts us).
+        if (at === -1) break
+        const item = this.queue.splice(at, 1)[0]!
+        let bytes = 0
+        try {
+          await this.db.runExclusive(() => this.db.execProtocolRawStream(item.message, { onRawData: (d) => ((bytes += d.length), item.onData(d)) }))
+        } catch (err) {
+          item.reject(err)
+          continue
+        }
+        this.lastHandlerId = item.handlerId
+        const type = item.message[0]
+        // A startup message has no type byte (it begins with its length): it is whole on its own.
+        midQuery = !(type === SYNC || type === QUERY || type === TERMINATE || type === 0)
+        item.resolve(bytes)
+      }
+    } finally {
+      this.processing = false
+    }
+  }
+  const clear = q.clearQueueForHandler.bind(q)
+  q.clearQueueForHandler = (handlerId: number) => {
+    clear(handlerId)
+    if (q.lastHandlerId === handlerId) {
+      midQuery = false
+      void q.processQueue()
+    }
+  }
+}
+
 /**
  * PGlite is one PostgreSQL session; pglite-socket multiplexes client connections onto it, running one
- * protocol message batch at a time and, while a transaction block is open, only that connection's
- * messages. Consequences every caller of an embedded database must live with:
+ * protocol message at a time and, while a query or a transaction block is open, only that connection's
+ * messages (keepQueriesWhole). Consequences every caller of an embedded database must live with:
  * - session state is shared: `SET` leaks to every connection (use `SET LOCAL` / `set_config(..., true)`
  *   inside a transaction), advisory locks are re-entrant across "connections", temp objects are shared;
  * - a transaction that waits on another connection's query deadlocks (that query waits for it);
@@ -72,6 +136,7 @@ async function openEmbedded(max: number, dataDir: string | undefined, logger: Db
   // postgres.js only works when the server accepts more connections than its pool holds (it keeps
   // reconnecting otherwise); the headroom also lets a second client (a CLI, a test) connect.
   const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: max * 2 + 8 })
+  keepQueriesWhole(server)
   try {
     await server.start()
   } catch (err) {

@@ -66,6 +66,8 @@ export type EngineOptions = {
    * (origin 'noise'): the baseline that tells a field's own churn from a real mismatch (default 0.05).
    */
   noiseShare?: number
+  /** How long a "legacy source retired?" answer is remembered (default 1000 ms). */
+  retiredCheckMs?: number
 }
 
 export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'redactSecret'> = {
@@ -96,6 +98,12 @@ export type EngineDeps = {
   outbox?: DualWriteOutbox
   /** Rules from triage marks, merged with each route's own (the diff review's provider). */
   triage?: TriageRules
+  /**
+   * True once a phase 3 cleanup step emptied the legacy rows (BR/L2 keys gone, offices without campaigns):
+   * legacy is then no reference for the organization-backed answers, so live routes stop being verified
+   * against it (every sample would be a mismatch, and the gates would read them as drift).
+   */
+  legacyRetired?: () => Promise<boolean>
   options: EngineOptions
   random?: () => number
 }
@@ -139,6 +147,24 @@ export function createEngine(deps: EngineDeps): Engine {
       merged: { version: 0, rules },
       noiseDebt: 0,
     })
+  }
+
+  // Asked only by sampled verifications (off the client's path), remembered for a second.
+  let retiredMemo: { at: number; value: Promise<boolean> } | null = null
+  function retired(): Promise<boolean> {
+    if (!deps.legacyRetired) return Promise.resolve(false)
+    const now = Date.now()
+    if (!retiredMemo || now - retiredMemo.at >= (options.retiredCheckMs ?? 1000)) {
+      retiredMemo = {
+        at: now,
+        value: deps.legacyRetired().catch((err) => {
+          metrics.secondary('verify', 'retired-check-failed')
+          log.warn({ err }, 'could not read whether the legacy source is retired; verifying anyway')
+          return false
+        }),
+      }
+    }
+    return retiredMemo.value
   }
 
   /** The route's rules plus the expected differences triage gave it; recompiled only when those change. */
@@ -311,11 +337,14 @@ export function createEngine(deps: EngineDeps): Engine {
       // A sampled share keeps being compared with legacy, so a live route stays verified.
       if (safe && random() < (p.entry.verifyShare ?? options.verifyShare)) {
         const base = baseRecord(p, 'live', ctx, method, path, h.requestId)
-        exchangeBuffered(deps.upstream, { method, path, headers: h.headers })
-          .then((a) => publish(p, base, 'verify', bufferedObservation(a), candidate))
-          .catch((err: LegacyExchangeError) =>
-            publish(p, base, 'verify', { ok: false, origin: 'legacy', kind: 'transport', message: err.message, ms: 0 }, candidate),
-          )
+        void (async () => {
+          if (await retired()) return void metrics.shadowSkipped.labels(p.entry.id, 'legacy-retired').inc()
+          await exchangeBuffered(deps.upstream, { method, path, headers: h.headers })
+            .then((a) => publish(p, base, 'verify', bufferedObservation(a), candidate))
+            .catch((err: LegacyExchangeError) =>
+              publish(p, base, 'verify', { ok: false, origin: 'legacy', kind: 'transport', message: err.message, ms: 0 }, candidate),
+            )
+        })()
       }
       return
     }

@@ -91,8 +91,8 @@ async function createIn(tx: TransactionSql, req: NewCampaignRequest, keyWaitMs: 
  */
 async function insertOrganization(tx: TransactionSql, userId: number, input: NewCampaignInput): Promise<string> {
   const [org] = await tx<{ id: string }[]>`
-    INSERT INTO organization (owner_id, kind, ${tx.unsafe(FIELD_LIST_SQL)}, legacy_synced_at)
-    SELECT ${userId}, 'win', ${tx.unsafe(FIELD_LIST_SQL)}, ((now() AT TIME ZONE 'UTC')::timestamp(3) AT TIME ZONE 'UTC')
+    INSERT INTO organization (owner_id, kind, ${tx.unsafe(FIELD_LIST_SQL)}, legacy_synced_at, proxy_owned)
+    SELECT ${userId}, 'win', ${tx.unsafe(FIELD_LIST_SQL)}, ((now() AT TIME ZONE 'UTC')::timestamp(3) AT TIME ZONE 'UTC'), true
     FROM jsonb_to_record(${tx.json(input.fields as never)}::jsonb) AS v(${tx.unsafe(FIELD_TYPES_SQL)})
     RETURNING id::text`
   return org!.id

@@ -53,14 +53,21 @@ export async function redoPhase1(tx: TransactionSql, routeId: string, payload: P
 }
 
 /**
- * The DualWrite of a phase 1 route. In the live path a slug in the body is resolved by the legacy
- * rule itself (not only through legacy's answer), so a target legacy would refuse is never synced.
+ * The target of a write as the live path resolves it: phase1Payload, plus a slug in the body always
+ * (resolved by the legacy rule itself, not only through legacy's answer), so a target legacy would
+ * refuse is never written. Phase 3's key move (src/org-writes) resolves its target the same way.
  */
+export function phase1LivePayload(routeId: string, input: Pick<DualWriteInput, 'userId' | 'body' | 'legacy'>): Phase1Payload {
+  const payload = phase1Payload(routeId, input)
+  const slug = CAMPAIGN_ROUTES.has(routeId) ? slugOf(input.body) : undefined
+  if (slug !== undefined) payload.slug = slug
+  return payload
+}
+
+/** The DualWrite of a phase 1 route. */
 export function phase1DualWrite(routeId: Phase1RouteId): DualWrite {
   return async function organizationDualWrite(input, deps: { sql: Sql }) {
-    const payload = phase1Payload(routeId, input)
-    const slug = CAMPAIGN_ROUTES.has(routeId) ? slugOf(input.body) : undefined
-    if (slug !== undefined) payload.slug = slug
+    const payload = phase1LivePayload(routeId, input)
     return deps.sql.begin((tx) => redoPhase1(tx, routeId, payload)) as Promise<DualWriteResult>
   }
 }

@@ -19,7 +19,7 @@ export { canonicalLegacy, toLegacyDetails, toLegacyP2vData, withoutKeys, type Le
 export { MAPPED_COLUMNS, mappingLateral, syncedAtSql, type MappingInputs } from './mapping-sql.js'
 export { FIELD_LIST_SQL, FIELD_TYPES_SQL, fieldSelectSql } from './columns.js'
 export { legacyRows, syncOrganizations, type OrganizationChange, type SyncOptions, type SyncResult, type SyncTargets } from './repository.js'
-export { PHASE1_ROUTES, phase1DualWrite, phase1Payload, redoPhase1, type Phase1RouteId } from './dual-writes.js'
+export { PHASE1_ROUTES, phase1DualWrite, phase1LivePayload, phase1Payload, redoPhase1, type Phase1RouteId } from './dual-writes.js'
 export type { Phase1Payload } from './targets.js'
 export { createOrganizationDirectory } from './directory.js'
 export { assertLegacySourceLive, isLegacySourceRetired, LEGACY_CLEANUP_LOCK, LegacySourceRetiredError, retiredBy, retireLegacySource, type CleanupStep } from './retired.js'

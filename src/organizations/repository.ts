@@ -101,9 +101,14 @@ async function syncIn(tx: TransactionSql, targets: SyncTargets, opts: SyncOption
   }
 }
 
-type CurrentRow = OrganizationFields & { id: string; owner_id: number; kind: OrganizationKind; legacy_synced_at: Date | null }
+/** An organization's stored owner, kind, legacy-sourced columns and sync time, as lockOrganizations reads them. */
+export type CurrentRow = OrganizationFields & { id: string; owner_id: number; kind: OrganizationKind; legacy_synced_at: Date | null }
 
-async function lockOrganizations(tx: TransactionSql, campaignIds: number[], officeIds: string[]): Promise<Map<string, CurrentRow>> {
+/**
+ * Locks (in id order) and reads the organizations of the given campaigns and offices. Exported for phase 3's
+ * key move (src/org-writes), which must compare and write exactly as this sync does.
+ */
+export async function lockOrganizations(tx: TransactionSql, campaignIds: number[], officeIds: string[]): Promise<Map<string, CurrentRow>> {
   const rows = await tx<CurrentRow[]>`
     SELECT o.id::text, o.owner_id, o.kind, ${tx.unsafe(fieldSelectSql('o'))}, o.legacy_synced_at
     FROM organization o
@@ -123,11 +128,13 @@ export function diff(before: CurrentRow, mapped: MappedOrganization): string[] {
   return changed
 }
 
-function toRecord(id: string, m: MappedOrganization): Record<string, unknown> {
+/** The row writeOrganizations takes for a mapped organization. */
+export function toRecord(id: string, m: MappedOrganization): Record<string, unknown> {
   return { id, owner_id: m.ownerId, kind: m.kind, ...m.fields, legacy_synced_at: m.legacySyncedAt?.toISOString() ?? null }
 }
 
-async function writeOrganizations(tx: TransactionSql, records: Record<string, unknown>[]): Promise<void> {
+/** Writes mapped organizations: owner, kind, every legacy-sourced column, legacy_synced_at; updated_at = now(). */
+export async function writeOrganizations(tx: TransactionSql, records: Record<string, unknown>[]): Promise<void> {
   await tx`
     UPDATE organization o SET owner_id = v.owner_id, kind = v.kind, ${tx.unsafe(FIELD_ASSIGN_SQL)},
       legacy_synced_at = v.legacy_synced_at, updated_at = now()

@@ -26,6 +26,8 @@ function campaignsStaleSql(mode: ReconcileMode): string {
         LEFT JOIN organization o ON o.id = c.organization_id
         ${mode === 'deep' ? mappingLateral({ details: 'c.details', data: 'p.data', orphan: 'false' }) : ''}
         WHERE c.id > $1::int AND c.id <= (SELECT hi FROM batch)
+          -- A phase 3 organization has no legacy source: nothing to repair it from.
+          AND NOT coalesce(o.proxy_owned, false)
           AND (o.id IS NULL OR o.kind <> 'win' OR o.owner_id <> c.user_id
             OR o.legacy_synced_at IS DISTINCT FROM ${syncedAtSql('c.updated_at', 'p.updated_at')}
             ${mode === 'deep' ? `OR ${contentDiffers}` : ''})), '{}') AS stale`
@@ -41,6 +43,8 @@ function officesStaleSql(mode: ReconcileMode): string {
         LEFT JOIN organization o ON o.id = e.organization_id
         ${mode === 'deep' ? mappingLateral({ details: 'c.details', data: 'p.data', orphan: 'c.id IS NULL' }) : ''}
         WHERE e.id > $1::uuid AND e.id <= (SELECT hi FROM batch)
+          -- A phase 3 organization has no legacy source: nothing to repair it from.
+          AND NOT coalesce(o.proxy_owned, false)
           AND (o.id IS NULL OR o.kind <> 'serve' OR o.owner_id <> e.user_id
             OR o.legacy_synced_at IS DISTINCT FROM ${syncedAtSql('e.updated_at', 'c.updated_at', 'p.updated_at')}
             ${mode === 'deep' ? `OR ${contentDiffers}` : ''})), '{}') AS stale`

@@ -5,6 +5,7 @@ import type { Sql } from 'postgres'
 import { PHASE1_ROUTES, phase1DualWrite } from '../organizations/dual-writes.js'
 import { campaignMineRoute, campaignMineRules, currentOfficeRoute, currentOfficeRules } from '../reads/index.js'
 import { newCampaignRoute } from '../new-campaign/index.js'
+import { PHASE3_MOVE_ROUTES, phase3Move } from '../org-writes/index.js'
 import { organizationRoute, organizationsListRoute } from '../switcher/index.js'
 import { filterCreateRoute, filterDeleteRoute, filterUpdateRoute, officeCreateRoute } from '../writes/index.js'
 import { assignCreatedFilter, filterListRoute, filterListRules, filterRoute, filterRules, VOTER_FILTER_CREATE } from '../voter-filters/index.js'
@@ -114,6 +115,30 @@ export function routeTable(deps: RouteDeps): RouteEntry[] {
       id: 'voter-filters.delete', phase: 3, method: 'DELETE', path: '/v1/voters/voter-file/filter/:id', flag: 'org.writes', kind: 'write',
       summary: 'a segment is deleted by organization, with the same access rules as its reads',
       ...filterDeleteRoute(deps), fallback: true,
+    },
+    // Office and district selection keep going through legacy (issues, pledges and vote goals stay gp-api's),
+    // but the BR/L2 keys the write leaves in campaign.details and path_to_victory.data are then moved onto
+    // the organization in one transaction (a key the row does not hold leaves its field alone), and, once
+    // remove-br-l2 has run, out of the rows into its archive. Live only: in shadow the phase 1 copy below runs.
+    {
+      id: PHASE3_MOVE_ROUTES.campaignCreate, phase: 3, method: 'POST', path: '/v1/campaigns', flag: 'org.writes', kind: 'dual-write', liveOnly: true,
+      summary: 'a new campaign\'s office fields (if the sign-up sends any) are written to its organization only',
+      dualWrite: phase3Move(PHASE3_MOVE_ROUTES.campaignCreate), fallback: false,
+    },
+    {
+      id: PHASE3_MOVE_ROUTES.campaignUpdate, phase: 3, method: 'PUT', path: '/v1/campaigns/mine', flag: 'org.writes', kind: 'dual-write', liveOnly: true,
+      summary: 'the office picker (admin/sales by slug) writes the BallotReady fields to the organization only; the other campaign fields stay as they are',
+      dualWrite: phase3Move(PHASE3_MOVE_ROUTES.campaignUpdate), fallback: false,
+    },
+    {
+      id: PHASE3_MOVE_ROUTES.raceTargetDetails, phase: 3, method: 'PUT', path: '/v1/campaigns/mine/race-target-details', flag: 'org.writes', kind: 'dual-write', liveOnly: true,
+      summary: 'the district found for the race is written to the organization only; vote goals stay on the path to victory',
+      dualWrite: phase3Move(PHASE3_MOVE_ROUTES.raceTargetDetails), fallback: false,
+    },
+    {
+      id: PHASE3_MOVE_ROUTES.district, phase: 3, method: 'PUT', path: '/v1/campaigns/mine/district', flag: 'org.writes', kind: 'dual-write', liveOnly: true,
+      summary: 'the in-product and admin district pickers write the L2 district to the organization only',
+      dualWrite: phase3Move(PHASE3_MOVE_ROUTES.district), fallback: false,
     },
     {
       id: 'organizations.create', phase: 3, method: 'POST', path: '/v1/organizations', flag: 'org.new-campaign', kind: 'new',

@@ -14,6 +14,7 @@ import { createLogger, type Logger } from '../ops/logger.js'
 import { createMetrics, type Metrics } from '../ops/metrics.js'
 import { databaseReadiness } from '../ops/readiness.js'
 import { createOrganizationDirectory } from '../organizations/directory.js'
+import { retiredBy } from '../organizations/retired.js'
 import { createOutbox, PHASE1_OUTBOX_HANDLERS, startOutboxWorker } from '../outbox/index.js'
 import { PHASE2_OUTBOX_HANDLERS } from '../voter-filters/index.js'
 import { PHASE3_OUTBOX_HANDLERS } from '../org-writes/index.js'
@@ -144,6 +145,7 @@ export async function startSystem(config: Config, opts: SystemOptions = {}): Pro
       log,
       sql,
       outbox,
+      legacyRetired: async () => (await retiredBy(sql)).length > 0,
       routing: createRoutingContext({
         secret: authSecret,
         directory: createOrganizationDirectory(sql),

@@ -75,8 +75,8 @@ async function createOffice(tx: TransactionSql, userId: number, requested: strin
   const [row] = await tx<CreatedOffice[]>`
     WITH stamp AS (SELECT (now() AT TIME ZONE 'UTC')::timestamp(3) AS at),
     serve AS (
-      INSERT INTO organization (owner_id, kind, ${tx.unsafe(FIELD_LIST_SQL)}, legacy_synced_at)
-      SELECT ${userId}, 'serve', ${tx.unsafe(copiedFields)}, (SELECT at FROM stamp) AT TIME ZONE 'UTC'
+      INSERT INTO organization (owner_id, kind, ${tx.unsafe(FIELD_LIST_SQL)}, legacy_synced_at, proxy_owned)
+      SELECT ${userId}, 'serve', ${tx.unsafe(copiedFields)}, (SELECT at FROM stamp) AT TIME ZONE 'UTC', true
       FROM organization w WHERE w.id = ${win.id}::uuid AND w.owner_id = ${userId}
       RETURNING id
     )

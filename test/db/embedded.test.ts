@@ -72,6 +72,22 @@ describe('embedded database', () => {
     expect(results.map((r) => Number(r[0]!.v))).toEqual(Array.from({ length: 300 }, (_, i) => i))
   })
 
+  it('keeps each query of many connections whole, unnamed statements and portals included', async () => {
+    // Two pools (the proxy and a command beside it) with prepare: false, the worst case: every query
+    // uses the session's unnamed statement and portal, which another connection's Parse/Bind would replace.
+    const other = postgres(db.url, { max: 4, prepare: false, onnotice: () => {} })
+    const mine = postgres(db.url, { max: 4, prepare: false, onnotice: () => {} })
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 400 }, (_, i) => (i % 2 ? other : mine)`select ${i}::int as v, ${`p${i}`}::text as w`),
+      )
+      expect(results.map((r) => [Number(r[0]!.v), r[0]!.w])).toEqual(Array.from({ length: 400 }, (_, i) => [i, `p${i}`]))
+    } finally {
+      await other.end()
+      await mine.end()
+    }
+  })
+
   it('shares session settings across connections, which is why the code uses SET LOCAL', async () => {
     const a = await db.sql.reserve()
     const b = await db.sql.reserve()
