@@ -12,7 +12,7 @@ import type { Forward, TeeResult } from '../passthrough/index.js'
 import { requestHeaders } from '../passthrough/index.js'
 import { exchangeBuffered, LegacyExchangeError, readBody, sendBuffered, type BufferedAnswer } from '../passthrough/buffered.js'
 import type { Recorder, OutcomeRecord } from '../recording/index.js'
-import type { FlagName, RouteEntry, Stage, DualWriteInput, WriteInput } from '../routes/types.js'
+import type { FlagName, RouteEntry, Stage, DualWriteInput, DualWriteResult, WriteInput } from '../routes/types.js'
 import type { RouteDispatch } from '../server/index.js'
 import type { Upstream } from '../upstream/index.js'
 import { compileTable, type RouteMatch } from './match.js'
@@ -456,20 +456,29 @@ export function createEngine(deps: EngineDeps): Engine {
     if (body === null) return sendProblem(res, { status: 413, title: 'Content Too Large', detail: `request bodies are limited to ${options.bodyLimitBytes} bytes`, requestId: h.requestId })
     const extra = stageHeaders(stage, 'legacy')
     const started = performance.now()
+    const request = {
+      ...(ctx.userId !== undefined ? { userId: ctx.userId } : {}),
+      ...(ctx.requestedOrganizationId ? { organizationId: ctx.requestedOrganizationId } : {}),
+      params,
+      body: parseJson(body),
+      requestId: h.requestId,
+    }
+    if (p.entry.prepare && request.userId !== undefined) {
+      try {
+        await p.entry.prepare({ ...request, userId: request.userId }, { sql: deps.sql })
+      } catch (err) {
+        metrics.secondary('org-write', 'prepare-failed')
+        log.warn({ reqId: h.requestId, route: p.entry.id, err }, 'could not prepare the legacy rows for this write; legacy is asked as they are')
+      }
+    }
     const answer = await answerFromLegacyDeferred(req.method ?? 'POST', path, h.headers, body)
     if (!answer.ok) return sendProblem(res, answer.problem, extra)
-    const legacy = answer.value
+    let legacy = answer.value
     // Only a legacy write that stood is followed; a refused one wrote nothing, and neither do we.
-    if (legacy.status >= 200 && legacy.status < 300 && ctx.userId !== undefined) {
-      const input: DualWriteInput = {
-        userId: ctx.userId,
-        ...(ctx.requestedOrganizationId ? { organizationId: ctx.requestedOrganizationId } : {}),
-        params,
-        body: parseJson(body),
-        legacy: { status: legacy.status, body: legacy.body, json: parseJson(legacy.body) },
-        requestId: h.requestId,
-      }
-      await runDualWrite(p, input)
+    if (legacy.status >= 200 && legacy.status < 300 && request.userId !== undefined) {
+      const input: DualWriteInput = { ...request, userId: request.userId, legacy: { status: legacy.status, body: legacy.body, json: parseJson(legacy.body) } }
+      const done = await runDualWrite(p, input)
+      if (done?.answer !== undefined) legacy = withBody(legacy, Buffer.from(JSON.stringify(done.answer)))
     }
     sendBuffered(res, legacy, extra, h.requestId)
     metrics.request(p.entry.id, 'legacy', legacy.status, (performance.now() - started) / 1000)
@@ -490,12 +499,13 @@ export function createEngine(deps: EngineDeps): Engine {
     }
   }
 
-  async function runDualWrite(p: Prepared, input: DualWriteInput): Promise<void> {
+  /** The dual write's result, or null when it failed (then queued for the outbox; legacy's answer stands). */
+  async function runDualWrite(p: Prepared, input: DualWriteInput): Promise<DualWriteResult | null> {
     let timer: NodeJS.Timeout | undefined
     try {
-      await Promise.race([
+      return await Promise.race([
         p.entry.dualWrite!(input, { sql: deps.sql }),
-        new Promise((_, reject) => {
+        new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error(`organization write slower than ${options.dualWriteDeadlineMs} ms`)), options.dualWriteDeadlineMs)
         }),
       ])
@@ -509,6 +519,7 @@ export function createEngine(deps: EngineDeps): Engine {
         metrics.secondary('org-write', 'outbox-failed')
         log.error({ reqId: input.requestId, route: p.entry.id, err: outboxErr }, 'organization write could not be queued; reconcile will repair it')
       }
+      return null
     } finally {
       clearTimeout(timer)
     }
@@ -603,6 +614,19 @@ export function createEngine(deps: EngineDeps): Engine {
       return row
     },
   }
+}
+
+/** Headers that describe legacy's body, not the one that replaces it. */
+const BODY_HEADERS = new Set(['content-length', 'transfer-encoding', 'content-encoding', 'etag', 'content-md5'])
+
+/** Legacy's answer with another JSON body: same status and headers, minus those of the old body. */
+function withBody(a: BufferedAnswer, body: Buffer): BufferedAnswer {
+  const headers: Buffer[] = []
+  for (let i = 0; i < a.headers.length; i += 2) {
+    if (!BODY_HEADERS.has(a.headers[i]!.toString('latin1').toLowerCase())) headers.push(a.headers[i]!, a.headers[i + 1]!)
+  }
+  headers.push(Buffer.from('content-length'), Buffer.from(String(body.length)))
+  return { ...a, headers, body }
 }
 
 function bufferedObservation(a: BufferedAnswer): Observation {

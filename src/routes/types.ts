@@ -36,7 +36,22 @@ export type DualWriteInput = {
 
 /** Brings Organization up to date after a legacy write; throws to send the work to the outbox. */
 export type DualWrite = (input: DualWriteInput, deps: { sql: Sql }) => Promise<DualWriteResult>
-export type DualWriteResult = { organizationIds: string[]; note?: string }
+export type DualWriteResult = {
+  organizationIds: string[]
+  note?: string
+  /**
+   * A JSON body to answer instead of legacy's, same status (phase 3: legacy's answer with the keys its
+   * rows no longer hold laid back over it from the organization, as the reads answer them).
+   */
+  answer?: unknown
+}
+
+/**
+ * Runs before legacy is asked (phase 3): puts back, for this one write, what legacy's own logic still
+ * reads from its rows (the race lookup reads the position from campaign.details); the dual write after
+ * it takes it out again. A failure is counted and legacy is asked anyway.
+ */
+export type PrepareWrite = (input: Omit<DualWriteInput, 'legacy'>, deps: { sql: Sql }) => Promise<void>
 
 /** What the write handlers and their shadow hooks know of a client's write request. */
 export type WriteInput = {
@@ -96,6 +111,8 @@ export type RouteEntry = {
   middleware?: MiddlewareHandler[]
   /** The phase 1 interceptor (dual-write). */
   dualWrite?: DualWrite
+  /** Before a dual write's legacy call (see PrepareWrite). */
+  prepare?: PrepareWrite
   /**
    * A dual write that replaces the one below it (phase 3 moves keys where phase 1 copied them) has no
    * shadow of its own: with `liveOnly`, its flag in shadow leaves the layer below in charge.
