@@ -77,6 +77,8 @@ async function syncIn(tx: TransactionSql, targets: SyncTargets, opts: SyncOption
   for (const w of wanted) {
     const before = current.get(w.organizationId)
     if (!before) continue // unlinked by someone else between our statements: the next sync picks it up
+    // Made by a phase 3 handler (an office without campaign, a New Campaign): its rows are no source for it.
+    if (before.proxy_owned) continue
     const changed = diff(before, w.mapped)
     const syncedChanged = (before.legacy_synced_at?.getTime() ?? null) !== (w.mapped.legacySyncedAt?.getTime() ?? null)
     changes.push({
@@ -102,7 +104,7 @@ async function syncIn(tx: TransactionSql, targets: SyncTargets, opts: SyncOption
 }
 
 /** An organization's stored owner, kind, legacy-sourced columns and sync time, as lockOrganizations reads them. */
-export type CurrentRow = OrganizationFields & { id: string; owner_id: number; kind: OrganizationKind; legacy_synced_at: Date | null }
+export type CurrentRow = OrganizationFields & { id: string; owner_id: number; kind: OrganizationKind; legacy_synced_at: Date | null; proxy_owned: boolean }
 
 /**
  * Locks (in id order) and reads the organizations of the given campaigns and offices. Exported for phase 3's
@@ -110,7 +112,7 @@ export type CurrentRow = OrganizationFields & { id: string; owner_id: number; ki
  */
 export async function lockOrganizations(tx: TransactionSql, campaignIds: number[], officeIds: string[]): Promise<Map<string, CurrentRow>> {
   const rows = await tx<CurrentRow[]>`
-    SELECT o.id::text, o.owner_id, o.kind, ${tx.unsafe(fieldSelectSql('o'))}, o.legacy_synced_at
+    SELECT o.id::text, o.owner_id, o.kind, ${tx.unsafe(fieldSelectSql('o'))}, o.legacy_synced_at, o.proxy_owned
     FROM organization o
     WHERE o.id IN (
       SELECT organization_id FROM campaign WHERE id = ANY(${campaignIds}::int[])

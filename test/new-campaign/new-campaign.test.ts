@@ -6,7 +6,10 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BR_FIELDS } from '../../src/domain/index.js'
 import { requestHash } from '../../src/new-campaign/index.js'
-import { fieldSelectSql, mapLegacyRows, mappingLateral, syncedAtSql } from '../../src/organizations/index.js'
+import { organizationsVerify } from '../../src/backfill/index.js'
+import { runJob } from '../../src/jobs/index.js'
+import { fieldSelectSql, mapLegacyRows, mappingLateral, syncedAtSql, syncOrganizations } from '../../src/organizations/index.js'
+import { reconcile } from '../../src/reconcile/index.js'
 import { addMember, type Member } from '../org-context/harness.js'
 import { onPostgres } from '../organizations/harness.js'
 import { counts, newCampaignBench, type NewCampaignBench } from './harness.js'
@@ -113,6 +116,19 @@ describe('a serve user starts a new campaign', () => {
       SELECT o.legacy_synced_at = ${b.sql.unsafe(syncedAtSql('c.updated_at'))} AS same
       FROM campaign c JOIN organization o ON o.id = c.organization_id WHERE c.id = ${created.json.campaign.id}`
     expect(r!.same).toBe(true)
+  })
+
+  it('is the proxy\'s own: phase 1\'s verify, deep reconcile and sync leave it as it is (its details hold no BR key)', async () => {
+    const orgId = created.json.id as string
+    const before = await b.sql`SELECT ${b.sql.unsafe(fieldSelectSql('o'))}, o.proxy_owned FROM organization o WHERE id = ${orgId}::uuid`
+    expect(before[0]!.proxy_owned).toBe(true)
+    const { job, report } = organizationsVerify()
+    await runJob(b.sql, job, { checkpoint: false, throttle: false, pauseMs: 0, batchSize: 500 })
+    expect(report.proxyOwned).toBeGreaterThanOrEqual(1)
+    expect(Object.values(report.paths).flatMap((p) => p.examples).filter((e) => e.organizationId === orgId)).toEqual([])
+    await reconcile(b.sql, { mode: 'deep', pauseMs: 0 })
+    await syncOrganizations(b.sql, { campaignIds: [created.json.campaign.id] })
+    expect(await b.sql`SELECT ${b.sql.unsafe(fieldSelectSql('o'))}, o.proxy_owned FROM organization o WHERE id = ${orgId}::uuid`).toEqual(before)
   })
 
   it('is listed by GET /v1/organizations, first and default', async () => {
