@@ -5,10 +5,13 @@
 // writes of the same routes, flag org.writes, live only: in shadow the phase 1 copy stays in charge.
 import { PHASE1_ROUTES, phase1LivePayload, phase1Payload, type Phase1Payload, type Phase1RouteId } from '../organizations/index.js'
 import type { OutboxHandler, OutboxHandlers } from '../outbox/index.js'
-import type { DualWrite, DualWriteResult } from '../routes/types.js'
-import { moveLegacyKeys } from './move.js'
+import type { DualWrite } from '../routes/types.js'
+import { answerWithOrganization, type AnswerShape } from './answer.js'
+import { moveKeys, moveLegacyKeys, type Moved } from './move.js'
 
-export { moveLegacyKeys } from './move.js'
+export { answerWithOrganization, type AnswerShape } from './answer.js'
+export { moveKeys, moveLegacyKeys, type Moved } from './move.js'
+export { restoreInto, restoreLookupKeys } from './prepare.js'
 export { heldKeys, mergeHeldKeys, type HeldKeys, type MergeRows } from './merge.js'
 
 /** Route ids of the phase 3 move layers (route table, metrics, outbox rows). */
@@ -28,17 +31,29 @@ const REPLACES: Record<Phase3MoveRouteId, Phase1RouteId> = {
   [PHASE3_MOVE_ROUTES.district]: PHASE1_ROUTES.district,
 }
 
+/** The shape of legacy's answer per route (src/legacy/campaigns.ts): a create answers no relations. */
+const ANSWERS: Record<Phase3MoveRouteId, AnswerShape> = {
+  [PHASE3_MOVE_ROUTES.campaignCreate]: 'campaign',
+  [PHASE3_MOVE_ROUTES.campaignUpdate]: 'campaign-with-p2v',
+  [PHASE3_MOVE_ROUTES.raceTargetDetails]: 'campaign-with-p2v',
+  [PHASE3_MOVE_ROUTES.district]: 'campaign-with-p2v',
+}
+
 /**
  * The DualWrite of a phase 3 move route: the campaign legacy just wrote, resolved as phase 1's live path
- * resolves it (a body slug by the legacy rule), its keys moved in one transaction.
+ * resolves it (a body slug by the legacy rule), its keys moved in one transaction; once committed, legacy's
+ * answer with the organization's values laid over it (answer.ts), as the reads answer them.
  * @example { id: PHASE3_MOVE_ROUTES.district, kind: 'dual-write', liveOnly: true, dualWrite: phase3Move(PHASE3_MOVE_ROUTES.district), … }
  */
 export function phase3Move(routeId: Phase3MoveRouteId): DualWrite {
   const below = REPLACES[routeId]
   if (!below) throw new Error(`phase3Move: unknown route ${routeId}`)
+  const shape = ANSWERS[routeId]
   return async function organizationKeyMove(input, deps) {
     const payload = phase1LivePayload(below, input)
-    return deps.sql.begin((tx) => moveLegacyKeys(tx, payload)) as Promise<DualWriteResult>
+    const moved = (await deps.sql.begin((tx) => moveKeys(tx, payload))) as Moved
+    const answer = moved.campaign && answerWithOrganization(input.legacy.json, moved.campaign, shape)
+    return { ...moved.result, ...(answer !== undefined ? { answer } : {}) }
   }
 }
 

@@ -4,7 +4,7 @@
 // restores the latest values and its confirm step still finds no row holding a key). The same function
 // redoes a move from the outbox: it reads whatever the rows hold now, so a redo is always safe.
 import type { TransactionSql } from '../db/index.js'
-import type { Phase1Payload } from '../organizations/index.js'
+import type { OrganizationFields, Phase1Payload } from '../organizations/index.js'
 import { linkMissingCampaigns, linkMissingOffices } from '../organizations/link.js'
 import { diff, lockOrganizations, toRecord, writeOrganizations } from '../organizations/repository.js'
 import { resolveCampaignTarget } from '../organizations/targets.js'
@@ -16,22 +16,33 @@ type CampaignRow = { id: number; user_id: number; organization_id: string | null
 type P2vRow = { id: number; data: unknown; updated_at: Date }
 type OfficeRow = { id: string; user_id: number; campaign_id: number; organization_id: string | null; updated_at: Date }
 
+/** A move's result, and the campaign's organization values after it (what the write's answer shows). */
+export type Moved = { result: DualWriteResult; campaign?: { campaignId: number; fields: OrganizationFields } }
+
 /**
  * Moves the keys of the campaign a write acted on (resolved as phase 1 resolves it: the caller's, or a
  * slug's for admin and sales). Not phase 1's sync: it runs after remove-br-l2 too, which is its point.
  * @example await sql.begin((tx) => moveLegacyKeys(tx, { userId: 7, campaignId: 42 }))
  */
 export async function moveLegacyKeys(tx: TransactionSql, payload: Phase1Payload): Promise<DualWriteResult> {
+  return (await moveKeys(tx, payload)).result
+}
+
+/**
+ * moveLegacyKeys, also giving the fields of the campaign's own organization as this transaction leaves
+ * them (phase3Move lays them over legacy's answer once it has committed).
+ */
+export async function moveKeys(tx: TransactionSql, payload: Phase1Payload): Promise<Moved> {
   const cleanup = await cleanupState(tx)
   const target = await resolveCampaignTarget(tx, payload)
   const campaignId = target.campaignIds[0]
-  if (campaignId === undefined) return { organizationIds: [], note: target.notes.join('; ') }
+  if (campaignId === undefined) return { result: { organizationIds: [], note: target.notes.join('; ') } }
   // Legacy's own lock order (campaign, then its P2V): a legacy write to this campaign waits for the move,
   // and the keys read here are exactly the ones this transaction takes out.
   let [campaign] = await tx<CampaignRow[]>`
     SELECT id, user_id, organization_id::text, details, updated_at AT TIME ZONE 'UTC' AS updated_at
     FROM campaign WHERE id = ${campaignId} FOR UPDATE`
-  if (!campaign) return { organizationIds: [], note: 'target campaign deleted meanwhile' }
+  if (!campaign) return { result: { organizationIds: [], note: 'target campaign deleted meanwhile' } }
   const [p2v] = await tx<P2vRow[]>`
     SELECT id, data, updated_at AT TIME ZONE 'UTC' AS updated_at FROM path_to_victory WHERE campaign_id = ${campaignId} FOR UPDATE`
   // Until the decoupling, a serve organization mirrors its campaign's BR+L2 (phase 1's rule, which
@@ -65,11 +76,15 @@ export async function moveLegacyKeys(tx: TransactionSql, payload: Phase1Payload)
   const organizationIds: string[] = []
   const changedColumns = new Set<string>()
   const writes: Record<string, unknown>[] = []
+  let answered: Moved['campaign']
   for (const t of targets) {
     const before = t.organizationId === null ? undefined : current.get(t.organizationId)
     if (!before) continue
     organizationIds.push(before.id)
     const merged = mergeHeldKeys(before, held, t.rows)
+    // The campaign's own (win) organization, the one GET /v1/campaigns/mine reads: merged.fields is what
+    // it holds once this commits (written below, or already equal to what it holds).
+    if (t.rows === base) answered = { campaignId: campaign!.id, fields: merged.fields }
     const changed = diff(before, merged)
     for (const c of changed) changedColumns.add(c)
     // As phase 1's sync: written when a column or the sync time moved (updated_at then says so).
@@ -85,5 +100,5 @@ export async function moveLegacyKeys(tx: TransactionSql, payload: Phase1Payload)
     if (p2v) moved += await takeOut(tx, SOURCES[1], p2v.id, cleanup)
     notes.push(`moved ${moved} keys out of the legacy rows${cleanup.archived ? ' into the archive' : ' (archive confirmed away: not kept)'}`)
   }
-  return { organizationIds, ...(notes.length ? { note: notes.join('; ') } : {}) }
+  return { result: { organizationIds, ...(notes.length ? { note: notes.join('; ') } : {}) }, ...(answered ? { campaign: answered } : {}) }
 }

@@ -5,7 +5,7 @@ import type { Sql } from 'postgres'
 import { PHASE1_ROUTES, phase1DualWrite } from '../organizations/dual-writes.js'
 import { campaignMineRoute, campaignMineRules, currentOfficeRoute, currentOfficeRules } from '../reads/index.js'
 import { newCampaignRoute } from '../new-campaign/index.js'
-import { PHASE3_MOVE_ROUTES, phase3Move } from '../org-writes/index.js'
+import { PHASE3_MOVE_ROUTES, phase3Move, restoreLookupKeys } from '../org-writes/index.js'
 import { organizationRoute, organizationsListRoute } from '../switcher/index.js'
 import { filterCreateRoute, filterDeleteRoute, filterUpdateRoute, officeCreateRoute } from '../writes/index.js'
 import { assignCreatedFilter, filterListRoute, filterListRules, filterRoute, filterRules, VOTER_FILTER_CREATE } from '../voter-filters/index.js'
@@ -120,6 +120,8 @@ export function routeTable(deps: RouteDeps): RouteEntry[] {
     // but the BR/L2 keys the write leaves in campaign.details and path_to_victory.data are then moved onto
     // the organization in one transaction (a key the row does not hold leaves its field alone), and, once
     // remove-br-l2 has run, out of the rows into its archive. Live only: in shadow the phase 1 copy below runs.
+    // Each answers legacy's JSON with the organization's values laid over it, as GET /v1/campaigns/mine
+    // reads them (after the removal legacy's rows hold only what the write itself wrote).
     {
       id: PHASE3_MOVE_ROUTES.campaignCreate, phase: 3, method: 'POST', path: '/v1/campaigns', flag: 'org.writes', kind: 'dual-write', liveOnly: true,
       summary: 'a new campaign\'s office fields (if the sign-up sends any) are written to its organization only',
@@ -133,7 +135,9 @@ export function routeTable(deps: RouteDeps): RouteEntry[] {
     {
       id: PHASE3_MOVE_ROUTES.raceTargetDetails, phase: 3, method: 'PUT', path: '/v1/campaigns/mine/race-target-details', flag: 'org.writes', kind: 'dual-write', liveOnly: true,
       summary: 'the district found for the race is written to the organization only; vote goals stay on the path to victory',
-      dualWrite: phase3Move(PHASE3_MOVE_ROUTES.raceTargetDetails), fallback: false,
+      // gp-api's lookup reads the office from campaign.details, which remove-br-l2 emptied: the organization's
+      // BR keys are put back for this write first, and the move takes them out again.
+      prepare: restoreLookupKeys, dualWrite: phase3Move(PHASE3_MOVE_ROUTES.raceTargetDetails), fallback: false,
     },
     {
       id: PHASE3_MOVE_ROUTES.district, phase: 3, method: 'PUT', path: '/v1/campaigns/mine/district', flag: 'org.writes', kind: 'dual-write', liveOnly: true,

@@ -29,7 +29,8 @@ export const SECRET = 'phase3-move-secret-0123456789'
 /** As src/system registers them. */
 export const HANDLERS: OutboxHandlers = { ...PHASE1_OUTBOX_HANDLERS, ...PHASE2_OUTBOX_HANDLERS, ...PHASE3_OUTBOX_HANDLERS }
 
-export type Answer = { status: number; json: any; headers: Record<string, unknown> }
+/** `raw`: the body's exact text, to compare an answer byte for byte. */
+export type Answer = { status: number; json: any; raw: string; headers: Record<string, unknown> }
 
 export type MoveBench = Phase1Database & {
   /** Each flag's stage for every request (the kill switch stays off). */
@@ -38,6 +39,8 @@ export type MoveBench = Phase1Database & {
   /** Route ids the engine sent to the outbox, in order (besides the durable rows). */
   enqueued: string[]
   call(userId: number, method: string, path: string, body?: unknown): Promise<Answer>
+  /** The same request straight to the legacy stand-in, past the proxy. */
+  legacy(userId: number, method: string, path: string, body?: unknown): Promise<Answer>
   /** A user with a campaign made through the proxy (POST /v1/campaigns), as the web app makes one. */
   member(details?: Record<string, unknown>, roles?: string[]): Promise<{ userId: number; campaignId: number; slug: string }>
   organization(campaignId: number): Promise<Record<string, any>>
@@ -110,22 +113,24 @@ export async function moveBench(): Promise<MoveBench> {
   const job = { throttle: false as const, pauseMs: 0, batchSize: 5 }
   const steps: Record<string, ContractStep> = { 'remove-br-l2': removeBrL2Step({ flagStatus, job }), 'remove-br-l2-confirm': removeBrL2ConfirmStep() }
 
-  const call: MoveBench['call'] = async (userId, method, path, body) => {
+  const ask = (base: string): MoveBench['call'] => async (userId, method, path, body) => {
     const token = signJwt({ sub: userId, email: `u${userId}@example.org` }, SECRET)
-    const res = await request(url + path, {
+    const res = await request(base + path, {
       method: method as 'GET',
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
     const text = await res.body.text()
-    return { status: res.statusCode, json: text ? JSON.parse(text) : null, headers: res.headers }
+    return { status: res.statusCode, json: text ? JSON.parse(text) : null, raw: text, headers: res.headers }
   }
+  const call = ask(url)
   return {
     ...db,
     stages,
     engine,
     enqueued,
     call,
+    legacy: ask(legacy.url),
     async member(details = {}, roles) {
       const userId = await addUser(db.sql, roles, `Candidate ${Math.random().toString(36).slice(2, 8)}`)
       const r = await call(userId, 'POST', '/v1/campaigns', { details })

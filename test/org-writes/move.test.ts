@@ -2,15 +2,17 @@
 // one database, through the plan's order: org.writes in shadow (phase 1 copies), live before the cleanup
 // (merge only, reconcile clean), remove-br-l2 (the keys each write leaves are moved out of the rows into
 // the archive, every other field of the organization kept), its rollback (latest values back), a failed
-// move redone from the outbox, and remove-br-l2-confirm.
+// move redone from the outbox, and remove-br-l2-confirm. The moved writes answer with the organization's
+// values laid over legacy's answer (byte for byte legacy's while the rows are in sync), and the race lookup
+// is given the organization's office back for its one write (prepare).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { keysLeft } from '../../src/contract/index.js'
 import { FLAG } from '../../src/flags/index.js'
-import { moveLegacyKeys } from '../../src/org-writes/index.js'
-import { LegacySourceRetiredError, syncOrganizations } from '../../src/organizations/index.js'
+import { moveLegacyKeys, restoreInto } from '../../src/org-writes/index.js'
+import { LegacySourceRetiredError, syncOrganizations, toLegacyDetails, toLegacyP2vData } from '../../src/organizations/index.js'
 import { reconcile } from '../../src/reconcile/index.js'
 import { addUser, verifyReport } from '../organizations/harness.js'
-import { moveBench, type MoveBench } from './harness.js'
+import { moveBench, type Answer, type MoveBench } from './harness.js'
 
 let b: MoveBench
 type Member = { userId: number; campaignId: number; slug: string }
@@ -24,6 +26,25 @@ const bare = (o: Record<string, any>) => {
   return fields
 }
 const stats = (id: string) => b.engine.stats()[id]!.stages
+const p2vGoals = ['projectedTurnout', 'voterContactGoal', 'winNumber']
+
+/**
+ * A moved write's answer shows the campaign as the organization-backed read does: every BR (and, where the
+ * route answers its path to victory, L2) key the organization has, the same JSON as GET /v1/campaigns/mine.
+ */
+async function expectAnswerLikeRead(r: Answer, m: { userId: number; campaignId: number }, withP2v = true) {
+  expect(r.status).toBeLessThan(300)
+  const read = await b.call(m.userId, 'GET', '/v1/campaigns/mine')
+  expect(read.headers['x-org-proxy-served-by']).toBe('new')
+  const org = (await b.organization(m.campaignId)) as any
+  expect(Object.keys(toLegacyDetails(org)).length).toBeGreaterThan(0)
+  expect(r.json.details).toMatchObject(toLegacyDetails(org))
+  expect(r.json.details).toEqual(read.json.details)
+  if (withP2v) {
+    expect(r.json.pathToVictory.data).toMatchObject(toLegacyP2vData(org))
+    expect(r.json.pathToVictory.data).toEqual(read.json.pathToVictory.data)
+  } else expect(r.json).not.toHaveProperty('pathToVictory')
+}
 const utc = async (sql: string, id: number) => (await b.sql.unsafe<{ t: Date }[]>(sql, [id]))[0]!.t
 
 beforeAll(async () => {
@@ -84,6 +105,38 @@ describe('org.writes live, before remove-br-l2', () => {
     }
     expect(await verifyReport(b.sql)).toMatchObject({ drifted: 0, stale: 0 })
   })
+
+  it('rows in sync: each moved write answers byte for byte what legacy answers, and the race lookup is not prepared', async () => {
+    // Values already in the mapping's clean form (a lower-case state would come back upper-cased, as the read shows it).
+    const clean = { ...BR, state: 'OR' }
+    const userId = await addUser(b.sql, undefined, 'Byte Identical')
+    const created = await b.call(userId, 'POST', '/v1/campaigns', { details: clean })
+    expect(created.status).toBe(201)
+    expect(stats('campaigns.create.org').live).toBeGreaterThan(0)
+    // Legacy's create answers the row without relations; its GET, the same row with pathToVictory (still null).
+    let direct = await b.legacy(userId, 'GET', '/v1/campaigns/mine')
+    const { pathToVictory, ...row } = direct.json
+    expect(pathToVictory).toBeNull()
+    expect(created.raw).toBe(JSON.stringify(row))
+
+    const writes: [string, string, unknown][] = [
+      ['PUT', '/v1/campaigns/mine', { details: { positionId: 404, occupation: 'Baker' } }],
+      ['PUT', '/v1/campaigns/mine/district', { L2DistrictType: 'City', L2DistrictName: 'SALEM CITY' }],
+      ['PUT', '/v1/campaigns/mine/race-target-details', {}],
+    ]
+    for (const [method, path, body] of writes) {
+      const before = await b.rows(created.json.id)
+      const r = await b.call(userId, method, path, body)
+      expect(r.status, path).toBe(200)
+      // The move leaves the rows as legacy wrote them, so legacy's GET reads back exactly what it answered.
+      direct = await b.legacy(userId, 'GET', '/v1/campaigns/mine')
+      expect(r.raw, path).toBe(direct.raw)
+      expect(r.headers['content-length'], path).toBe(String(Buffer.byteLength(direct.raw)))
+      if (path.endsWith('race-target-details')) expect((await b.rows(created.json.id)).details).toEqual(before.details)
+    }
+    expect(await b.sql.begin((tx) => restoreInto(tx, { userId }))).toBe(0)
+    expect(await b.organization(created.json.id)).toMatchObject({ position_id: '404', state: 'OR', l2_district_type: 'City', l2_district_name: 'OR CITY COUNCIL' })
+  })
 })
 
 describe('after remove-br-l2', () => {
@@ -98,8 +151,10 @@ describe('after remove-br-l2', () => {
     const r = await b.call(a.userId, 'PUT', '/v1/campaigns/mine', { details: { positionId: 303, occupation: 'Nurse' } })
     expect(r.status).toBe(200)
     expect(r.headers['x-org-proxy-served-by']).toBe('legacy')
-    // Legacy's own answer: its rows, which now hold only what this write wrote.
-    expect(r.json.details).toEqual({ positionId: 303, occupation: 'Nurse', pledged: true })
+    // Legacy's rows now hold only what this write wrote; its answer gets the organization's values laid over it.
+    await expectAnswerLikeRead(r, a)
+    expect(r.json.details).toMatchObject({ positionId: 303, state: 'WA', office: 'City Council', ballotLevel: 'CITY', occupation: 'Nurse', pledged: true })
+    expect(r.json.pathToVictory.data).toMatchObject({ electionType: 'City', electionLocation: 'SALEM CITY', districtManuallySet: true })
     const org = await b.organization(a.campaignId)
     expect(bare(org)).toEqual({ ...bare(before), position_id: '303' })
     expect((await b.rows(a.campaignId)).details).toEqual({ occupation: 'Nurse', pledged: true })
@@ -124,6 +179,9 @@ describe('after remove-br-l2', () => {
     const r = await b.call(served.userId, 'PUT', '/v1/campaigns/mine/district', { L2DistrictType: 'City', L2DistrictName: 'EUGENE CITY' })
     expect(r.status).toBe(200)
     expect(r.json.pathToVictory.data).toMatchObject({ electionType: 'City', electionLocation: 'EUGENE CITY', districtManuallySet: true })
+    await expectAnswerLikeRead(r, served)
+    expect(r.json.pathToVictory.data).toMatchObject({ districtId: before.district_id })
+    expect(r.json.details).toMatchObject({ positionId: 202, office: 'City Council' })
     expect(bare(await b.organization(served.campaignId))).toEqual({ ...bare(before), l2_district_type: 'City', l2_district_name: 'EUGENE CITY', district_manually_set: true })
     const [office] = await b.sql`SELECT o.l2_district_name, o.district_id, o.position_id FROM elected_office e JOIN organization o ON o.id = e.organization_id WHERE e.id = ${served.officeId}::uuid`
     expect(office).toEqual({ l2_district_name: 'EUGENE CITY', district_id: before.district_id, position_id: '202' })
@@ -136,6 +194,7 @@ describe('after remove-br-l2', () => {
     const admin = await addUser(b.sql, ['admin'])
     const r = await b.call(admin, 'PUT', '/v1/campaigns/mine/district', { slug: a.slug, L2DistrictType: 'County', L2DistrictName: 'MARION COUNTY' })
     expect(r.status).toBe(200)
+    await expectAnswerLikeRead(r, a)
     expect(await b.organization(a.campaignId)).toMatchObject({ l2_district_type: 'County', l2_district_name: 'MARION COUNTY', position_id: '303' })
     expect(await b.rows(a.campaignId)).toMatchObject({ data: {} })
     const refused = await b.call(served.userId, 'PUT', '/v1/campaigns/mine/district', { slug: a.slug, L2DistrictType: 'X', L2DistrictName: 'Y' })
@@ -143,13 +202,13 @@ describe('after remove-br-l2', () => {
     expect(await b.organization(a.campaignId)).toMatchObject({ l2_district_name: 'MARION COUNTY' })
   })
 
-  it('race-target-details: the district found lands on the organization, the BR fields stay', async () => {
+  it('race-target-details: the lookup is given the organization’s office, the district found lands on the organization, no key stays in the rows', async () => {
     const before = await b.organization(a.campaignId)
-    // gp-api looks the race up from the organization by now; the stand-in reads details, so it is given
-    // the organization's own values (which the move then takes out again, changing nothing).
-    await b.sql`UPDATE campaign SET details = details || ${b.sql.json({ office: 'City Council', state: 'WA', ballotLevel: 'CITY' })} WHERE id = ${a.campaignId}`
+    const updated = (await b.rows(a.campaignId)).updated
+    expect((await b.rows(a.campaignId)).details).toEqual({ occupation: 'Nurse', pledged: true })
     const r = await b.call(a.userId, 'PUT', '/v1/campaigns/mine/race-target-details', {})
     expect(r.status).toBe(200)
+    await expectAnswerLikeRead(r, a)
     const found = r.json.pathToVictory.data
     expect(found).toMatchObject({ electionType: 'City', electionLocation: 'WA CITY COUNCIL', districtManuallySet: false })
     expect(bare(await b.organization(a.campaignId))).toEqual({
@@ -161,12 +220,54 @@ describe('after remove-br-l2', () => {
     })
     const rows = await b.rows(a.campaignId)
     expect(rows.details).toEqual({ occupation: 'Nurse', pledged: true })
-    expect(Object.keys(rows.data!).sort()).toEqual(['projectedTurnout', 'voterContactGoal', 'winNumber'])
+    // The keys were put back and taken out without touching the campaign's updated_at.
+    expect(rows.updated).toBe(updated)
+    expect(Object.keys(rows.data!).sort()).toEqual(p2vGoals)
+    expect(await keysLeft(b.sql)).toEqual({ campaign: 0, path_to_victory: 0 })
+    const org = (await b.organization(a.campaignId)) as any
+    // The archive holds the latest values: the organization's, put back for the lookup and taken out again.
+    expect(await b.archive(a.campaignId)).toEqual({ details: toLegacyDetails(org), data: toLegacyP2vData(org) })
     expect((await b.archive(a.campaignId)).data).toMatchObject({ districtId: found.districtId, electionLocation: 'WA CITY COUNCIL', districtManuallySet: false })
   })
 
+  it('race-target-details by slug: an admin’s lookup is prepared on the named campaign; a candidate’s is refused and nothing is put back', async () => {
+    const admin = await addUser(b.sql, ['admin'])
+    const refused = await b.call(a.userId, 'PUT', '/v1/campaigns/mine/race-target-details', { slug: served.slug })
+    expect(refused.status).toBe(403)
+    expect((await b.rows(served.campaignId)).details).toEqual({})
+    expect((await b.rows(a.campaignId)).details).toEqual({ occupation: 'Nurse', pledged: true })
+    const r = await b.call(admin, 'PUT', '/v1/campaigns/mine/race-target-details', { slug: served.slug })
+    expect(r.status).toBe(200)
+    await expectAnswerLikeRead(r, served)
+    expect(await b.organization(served.campaignId)).toMatchObject({ position_id: '202', l2_district_type: 'City', l2_district_name: 'OR CITY COUNCIL', district_manually_set: false })
+    expect((await b.rows(served.campaignId)).details).toEqual({})
+    expect(await keysLeft(b.sql)).toEqual({ campaign: 0, path_to_victory: 0 })
+  })
+
+  it('a prepare that fails is counted and legacy is asked anyway: its 400, as without the proxy, and nothing moved', async () => {
+    const before = { org: await b.organization(a.campaignId), rows: await b.rows(a.campaignId) }
+    await b.sql.unsafe(`
+      CREATE FUNCTION org_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'campaign unavailable (test)'; END $$;
+      CREATE TRIGGER org_test_refuse BEFORE UPDATE ON campaign FOR EACH ROW WHEN (OLD.id = ${a.campaignId}) EXECUTE FUNCTION org_test_refuse();`)
+    let r
+    try {
+      r = await b.call(a.userId, 'PUT', '/v1/campaigns/mine/race-target-details', {})
+    } finally {
+      await b.sql.unsafe('DROP TRIGGER org_test_refuse ON campaign; DROP FUNCTION org_test_refuse();')
+    }
+    expect(r).toMatchObject({ status: 400, json: { message: 'Campaign has no office selected' } })
+    expect(await b.organization(a.campaignId)).toEqual(before.org)
+    expect(await b.rows(a.campaignId)).toEqual(before.rows)
+  })
+
   it('a campaign created with office fields: they land on its organization, not in its details', async () => {
-    lateJoiner = await b.member({ positionId: '5005', state: 'ny', ballotLevel: 'state', occupation: 'Teacher' })
+    const userId = await addUser(b.sql, undefined, 'Late Joiner')
+    const created = await b.call(userId, 'POST', '/v1/campaigns', { details: { positionId: '5005', state: 'ny', ballotLevel: 'state', occupation: 'Teacher' } })
+    expect(created.status).toBe(201)
+    lateJoiner = { userId, campaignId: created.json.id, slug: created.json.slug }
+    // Legacy's create answers no relations: only details get the organization's values.
+    await expectAnswerLikeRead(created, lateJoiner, false)
+    expect(created.json.details).toEqual({ positionId: 5005, state: 'NY', ballotLevel: 'STATE', occupation: 'Teacher' })
     expect(await b.organization(lateJoiner.campaignId)).toMatchObject({ position_id: '5005', state: 'NY', ballot_level: 'STATE', l2_district_type: null })
     expect((await b.rows(lateJoiner.campaignId)).details).toEqual({ occupation: 'Teacher' })
     expect((await b.archive(lateJoiner.campaignId)).details).toEqual({ positionId: '5005', state: 'ny', ballotLevel: 'state' })
