@@ -463,22 +463,29 @@ export function createEngine(deps: EngineDeps): Engine {
       body: parseJson(body),
       requestId: h.requestId,
     }
+    let prepared = false
     if (p.entry.prepare && request.userId !== undefined) {
       try {
         await p.entry.prepare({ ...request, userId: request.userId }, { sql: deps.sql })
+        prepared = true
       } catch (err) {
         metrics.secondary('org-write', 'prepare-failed')
         log.warn({ reqId: h.requestId, route: p.entry.id, err }, 'could not prepare the legacy rows for this write; legacy is asked as they are')
       }
     }
     const answer = await answerFromLegacyDeferred(req.method ?? 'POST', path, h.headers, body)
-    if (!answer.ok) return sendProblem(res, answer.problem, extra)
+    if (!answer.ok) {
+      // What prepare put into legacy's rows must come out again, whatever legacy did with it.
+      if (prepared) await runDualWrite(p, { ...request, userId: request.userId!, legacy: { status: answer.problem.status, body: Buffer.alloc(0), json: null } })
+      return sendProblem(res, answer.problem, extra)
+    }
     let legacy = answer.value
-    // Only a legacy write that stood is followed; a refused one wrote nothing, and neither do we.
-    if (legacy.status >= 200 && legacy.status < 300 && request.userId !== undefined) {
+    // Only a legacy write that stood is followed (a refused one wrote nothing, and neither do we), except
+    // after a prepare: the dual write is then also what takes the prepared keys out again.
+    if (((legacy.status >= 200 && legacy.status < 300) || prepared) && request.userId !== undefined) {
       const input: DualWriteInput = { ...request, userId: request.userId, legacy: { status: legacy.status, body: legacy.body, json: parseJson(legacy.body) } }
       const done = await runDualWrite(p, input)
-      if (done?.answer !== undefined) legacy = withBody(legacy, Buffer.from(JSON.stringify(done.answer)))
+      if (done?.answer !== undefined && legacy.status >= 200 && legacy.status < 300) legacy = withBody(legacy, Buffer.from(JSON.stringify(done.answer)))
     }
     sendBuffered(res, legacy, extra, h.requestId)
     metrics.request(p.entry.id, 'legacy', legacy.status, (performance.now() - started) / 1000)

@@ -260,6 +260,19 @@ describe('after remove-br-l2', () => {
     expect(await b.rows(a.campaignId)).toEqual(before.rows)
   })
 
+  it('a lookup legacy still refuses after the prepare (a position but no office): the keys put back come out again', async () => {
+    const userId = await addUser(b.sql, undefined, 'Position Only')
+    const [c] = await b.sql<{ id: number }[]>`
+      WITH o AS (INSERT INTO organization (owner_id, kind, position_id) VALUES (${userId}, 'win', '777') RETURNING id)
+      INSERT INTO campaign (slug, user_id, details, organization_id) SELECT ${`position-only-${userId}`}, ${userId}, '{"pledged": true}', o.id FROM o RETURNING id`
+    const before = await b.organization(c!.id)
+    const r = await b.call(userId, 'PUT', '/v1/campaigns/mine/race-target-details', {})
+    expect(r).toMatchObject({ status: 400, json: { message: 'Campaign has no office selected' } })
+    expect((await b.rows(c!.id)).details).toEqual({ pledged: true })
+    expect(await keysLeft(b.sql)).toEqual({ campaign: 0, path_to_victory: 0 })
+    expect(bare(await b.organization(c!.id))).toEqual(bare(before))
+  })
+
   it('a campaign created with office fields: they land on its organization, not in its details', async () => {
     const userId = await addUser(b.sql, undefined, 'Late Joiner')
     const created = await b.call(userId, 'POST', '/v1/campaigns', { details: { positionId: '5005', state: 'ny', ballotLevel: 'state', occupation: 'Teacher' } })
