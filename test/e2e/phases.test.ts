@@ -312,6 +312,28 @@ describe('phases 1 → 3 with flags and commands only', () => {
     await webAppAnswersCorrectly('campaign_id dropped', 'new')
   }, 240_000)
 
+  it('after cleanup, office and district picks write the organization only; their answers still show every field', async () => {
+    const user = people.pro.find((u) => !writers.has(u)) ?? people.candidates.find((u) => !writers.has(u))!
+    writers.add(user)
+    const pick = await call(user, 'PUT', '/v1/campaigns/mine', { body: { details: { positionId: '9001', office: 'Mayor', state: 'OR', ballotLevel: 'CITY' } } })
+    expect(pick.status).toBe(200)
+    expect(pick.json.details).toMatchObject({ positionId: 9001, office: 'Mayor', state: 'OR', ballotLevel: 'CITY' })
+    const race = await call(user, 'PUT', '/v1/campaigns/mine/race-target-details', { body: {} })
+    expect(race.status).toBe(200)
+    expect(race.json.pathToVictory.data).toMatchObject({ electionType: 'City', electionLocation: 'OR MAYOR' })
+    // The web app reads back what it wrote, from the organization.
+    const mine = await call(user, 'GET', '/v1/campaigns/mine')
+    expect(mine.headers['x-org-proxy-served-by']).toBe('new')
+    expect(mine.json.details).toEqual(race.json.details)
+    expect(mine.json.pathToVictory.data).toEqual(race.json.pathToVictory.data)
+    // No stale copy in the legacy rows; the archive keeps the latest values until confirmed.
+    expect((await legacyValues()).size).toBe(0)
+    const [row] = await system.db.sql`SELECT removed FROM org_proxy.legacy_archive a JOIN campaign c ON c.id::text = a.row_id::text
+      WHERE a.table_name = 'campaign' AND c.user_id = ${user}`
+    expect(row!.removed).toMatchObject({ office: 'Mayor', state: 'OR' })
+    expect(String(row!.removed.positionId)).toBe('9001')
+  }, 60_000)
+
   it('new campaign: a serve user starts one, once per idempotency key, and switches to it', async () => {
     await setFlag('org.new-campaign', 'live')
     const user = people.officeHolders.find((u) => !writers.has(u))!
