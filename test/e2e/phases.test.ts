@@ -284,13 +284,23 @@ describe('phases 1 → 3 with flags and commands only', () => {
     const [office] = await sql`SELECT to_jsonb(e)->>'campaign_id' AS campaign_id, o.kind FROM elected_office e JOIN organization o ON o.id = e.organization_id WHERE e.id = ${won.json.id}::uuid`
     expect(office).toEqual({ campaign_id: null, kind: 'serve' })
     await webAppAnswersCorrectly('phase 3 writes live', 'new')
+    // Rolling the writes back is one flag: gp-api writes again (and lists what the proxy created).
+    await setFlag('org.writes', 'off')
+    const byLegacy = await call(people.pro[0]!, 'POST', '/v1/voters/voter-file/filter', { body: { name: 'rolled back' } })
+    expect(byLegacy.status).toBe(201)
+    expect(byLegacy.headers['x-org-proxy-served-by']).toBe('legacy')
+    await setFlag('org.writes', 'live')
   }, 180_000)
 
   it('cleanup: segments contract, dual writes off, BR/L2 removed (archived), campaign_id dropped; the web app never notices', async () => {
     await must(contract, ['voter-filter-organization', ...CONTRACT_GATE])
+    const dualWrites = async () => (await system.flags.refresh(), system.flags.stage('org.dual-write', { organizationId: '0190a000-0000-7000-8000-00000000000a' }))
     await must(contract, ['dual-writes-off', ...WRITE_CONTRACT_GATE])
-    await system.flags.refresh()
-    expect(system.flags.stage('org.dual-write', { organizationId: '0190a000-0000-7000-8000-00000000000a' })).toBe('off')
+    expect(await dualWrites()).toBe('off')
+    await must(contract, ['dual-writes-off', '--rollback'])
+    expect(await dualWrites()).not.toBe('off')
+    await must(contract, ['dual-writes-off', ...WRITE_CONTRACT_GATE])
+    expect(await dualWrites()).toBe('off')
 
     const kept = await legacyValues()
     expect(kept.size).toBeGreaterThan(100)
