@@ -14,7 +14,10 @@ declare module 'autocannon' {
       timeout?: number
       sampleInt?: number
       overallRate?: number
+      /** Each connection cycles through these; a setupRequest may rewrite the request (defaults merged in). */
+      requests?: Array<{ setupRequest?: (req: RequestData, context: Record<string, unknown>) => RequestData }>
     }
+    type RequestData = { method: string; path: string; headers: Record<string, string>; body?: string | Buffer }
     type Result = {
       errors: number
       timeouts: number

@@ -1,7 +1,10 @@
 // The whole proxy for phase 2's bench, in its own process: startSystem with the demo configuration (the
 // legacy stand-in in-process, generated data), its stages from BENCH_FLAGS_DIR, the organizations and
-// segments backfilled, and a user with five organizations. Calls: 'tokens' (who to load as) and
-// 'round-trips' (database statements per request of a route, on each side, counted in-process).
+// segments backfilled, and a user with five organizations. Calls: 'tokens' (who to load as),
+// 'round-trips' (database statements per request of a route, on each side, counted in-process), and for
+// phase 3's bench 'segment' (users whose default organization is a pro win one with a segment: a token
+// and that segment's id each) and 'shadow-stats' (a route's stage decisions, comparisons, skips and
+// shadow failures from this process's metrics, and its rows in org_proxy.comparison).
 import { Writable } from 'node:stream'
 import postgres from 'postgres'
 import { signJwt } from '../../src/auth/jwt.js'
@@ -85,6 +88,48 @@ async function roundTrips(path: string, token: string, withLegacy: boolean, n = 
   }
 }
 
+/**
+ * Up to `count` users, each with one campaign, pro, whose win organization (their default) holds a
+ * segment of that campaign: gp-api and the proxy's handler both find it, so PUT …/filter/:id answers 200.
+ */
+async function segments(count: number): Promise<{ userId: number; id: number }[]> {
+  const rows = await sql<{ user_id: number; id: number }[]>`
+    SELECT DISTINCT ON (c.user_id) c.user_id, f.id FROM campaign c
+    JOIN organization o ON o.id = c.organization_id AND o.kind = 'win'
+    JOIN voter_file_filter f ON f.campaign_id = c.id AND f.organization_id = o.id
+    WHERE c."isPro" AND NOT EXISTS (SELECT 1 FROM campaign c2 WHERE c2.user_id = c.user_id AND c2.id <> c.id)
+    ORDER BY c.user_id, f.id LIMIT ${count}`
+  return rows.map((r) => ({ userId: r.user_id, id: r.id }))
+}
+
+/** A counter's values by one label, for the rows whose `route` label is `route`. */
+async function byLabel(counter: { get(): Promise<{ values: { labels: Record<string, string | number | undefined>; value: number }[] }> }, label: string, where: Record<string, string>): Promise<Record<string, number>> {
+  const out: Record<string, number> = {}
+  for (const v of (await counter.get()).values) {
+    if (!Object.entries(where).every(([k, want]) => v.labels[k] === want)) continue
+    const key = String(v.labels[label])
+    out[key] = (out[key] ?? 0) + v.value
+  }
+  return out
+}
+
+/** What the engine did with a route's requests in this process, and the shadow rows it has recorded. */
+async function shadowStats(route: string) {
+  const m = system.metrics
+  const [rows] = await sql<{ n: number; max: string | null }[]>`
+    SELECT count(*)::int AS n, max(id)::text AS max FROM org_proxy.comparison WHERE route = ${route} AND stage = 'shadow'`
+  const byOutcome = await sql<{ outcome: string; skip_cause: string | null; n: number }[]>`
+    SELECT outcome, skip_cause, count(*)::int AS n FROM org_proxy.comparison WHERE route = ${route} AND stage = 'shadow' GROUP BY 1, 2`
+  return {
+    stages: await byLabel(m.stages, 'stage', { route }),
+    outcomes: await byLabel(m.comparisons, 'outcome', { route }),
+    skipped: await byLabel(m.shadowSkipped, 'cause', { route }),
+    shadowFailures: await byLabel(m.secondaryFailures, 'reason', { path: 'shadow' }),
+    recordingLost: await byLabel(m.secondaryFailures, 'reason', { path: 'recording' }),
+    rows: { total: rows!.n, maxId: rows!.max, byOutcome: byOutcome.map((r) => ({ outcome: r.outcome, cause: r.skip_cause, n: r.n })) },
+  }
+}
+
 const token = (id: number) => signJwt({ sub: id, email: `u${id}@example.com` }, SECRET)
 const parent = serveParent({
   handlers: {
@@ -93,6 +138,12 @@ const parent = serveParent({
       const a = arg as { path: string; five?: boolean; legacy?: boolean }
       return roundTrips(a.path, token(a.five ? fiveId : mine!.user_id), a.legacy !== false)
     },
+    segment: async (arg) => {
+      const all = (await segments((arg as { count?: number } | undefined)?.count ?? 1)).map((s) => ({ token: token(s.userId), id: s.id, userId: s.userId }))
+      if (!all.length) throw new Error('no user whose default organization is a pro win organization with a segment')
+      return { token: all[0]!.token, id: all[0]!.id, all }
+    },
+    'shadow-stats': (arg) => shadowStats((arg as { route: string }).route),
   },
   onStop: () => system.stop(),
 })

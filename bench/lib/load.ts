@@ -12,6 +12,12 @@ export type LoadOptions = {
   method?: string
   headers?: Record<string, string>
   body?: string | Buffer
+  /**
+   * Requests taken in turn over all connections (one shared round-robin), each replacing the URL's path
+   * and adding its headers over `headers`: e.g. several users each editing their own row, so concurrent
+   * writes do not all queue on one row's lock.
+   */
+  rotate?: ReadonlyArray<{ path: string; headers?: Record<string, string> }>
   /** Open-loop pacing: requests per second over all connections (default: as fast as answers come). */
   overallRate?: number
 }
@@ -37,6 +43,8 @@ export function runLoad(opts: LoadOptions): Promise<LoadResult> {
     let responses = 0
     let non2xx = 0
     let bytes = 0
+    const rotate = opts.rotate?.length ? opts.rotate : null
+    let next = 0
     const started = performance.now()
     const instance = autocannon(
       {
@@ -48,6 +56,16 @@ export function runLoad(opts: LoadOptions): Promise<LoadResult> {
         headers: opts.headers ?? {},
         ...(opts.body === undefined ? {} : { body: opts.body }),
         ...(opts.overallRate === undefined ? {} : { overallRate: opts.overallRate }),
+        ...(rotate
+          ? {
+              requests: [{
+                setupRequest: (req: autocannon.RequestData) => {
+                  const r = rotate[next++ % rotate.length]!
+                  return { ...req, path: r.path, headers: { ...req.headers, ...r.headers } }
+                },
+              }],
+            }
+          : {}),
         // A short sampling interval bounds how far a run overshoots its duration.
         sampleInt: 100,
         timeout: 10,

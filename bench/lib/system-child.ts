@@ -12,31 +12,38 @@ import type { RunningChild } from './stack.js'
 const FLAGS = fileURLToPath(new URL('../../flags', import.meta.url))
 
 export type Stage = 'off' | 'live'
+/** What flagsDir can set a flag to: off, live for everyone, or on with a live share of 0 (everyone in shadow). */
+export type FlagStage = Stage | 'shadow'
 
 /**
  * A copy of flags/ where the given flags are `stage` for every organization in production.
  * @example const flags = flagsDir('live', ['org.reads']); …; flags.remove()
  */
-export function flagsDir(stage: Stage, names: readonly string[]): { dir: string; remove: () => void } {
+export function flagsDir(stage: FlagStage, names: readonly string[]): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `org-proxy-bench-${stage}-`))
   cpSync(FLAGS, dir, { recursive: true })
   for (const name of names) {
     const file = join(dir, `${name}.json`)
     const flag = JSON.parse(readFileSync(file, 'utf8'))
     const env = flag.environments.find((e: { name: string }) => e.name === 'production')
-    env.enabled = stage === 'live'
+    env.enabled = stage !== 'off'
     // Strategy 0 is the live share (variant live); the next one puts everyone else in shadow.
     env.strategies[0].parameters.rollout = stage === 'live' ? '100' : '0'
+    if (stage === 'shadow') {
+      const rest = env.strategies[1]
+      if (rest?.variants?.[0]?.name !== 'shadow') throw new Error(`${name}.json: its second strategy is not the shadow share`)
+      rest.parameters.rollout = '100'
+    }
     writeFileSync(file, JSON.stringify(flag, null, 2))
   }
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) }
 }
 
 /** A database of its own on DATABASE_URL's server (never DATABASE_URL's own: the bench seeds it); null without. */
-export async function benchDatabase(): Promise<{ url: string; drop: () => Promise<void> } | null> {
+export async function benchDatabase(section = 'phase2'): Promise<{ url: string; drop: () => Promise<void> } | null> {
   const base = process.env.DATABASE_URL
   if (!base) return null
-  const name = `orgproxy_bench_phase2_${randomBytes(4).toString('hex')}`
+  const name = `orgproxy_bench_${section}_${randomBytes(4).toString('hex')}`
   const admin = postgres(base, { max: 1, onnotice: () => {} })
   await admin.unsafe(`CREATE DATABASE ${name}`)
   const u = new URL(base)
