@@ -19,7 +19,7 @@ const BODY = JSON.stringify({ name: 'bench' })
  * Segments (each its own user's) the requests go round: production's edits land on different rows, and
  * ten connections editing one row would mostly measure its lock (the shadow's transaction holds it too).
  */
-const SEGMENTS = 20
+const SEGMENTS = Number(process.env.BENCH_SEGMENTS ?? 20)
 const SIDES = ['off', 'shadow', 'live'] as const
 type Side = (typeof SIDES)[number]
 const LABEL: Record<Side, string> = { off: 'off (legacy)', shadow: 'shadow (legacy answers)', live: 'live (proxy handler)' }
