@@ -5,8 +5,11 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { run } from '../../src/cli/flags.js'
 import { createFlagSource, type FlagSource } from '../../src/flags/index.js'
-import { servedToSdks, startUnleash, toggleFlag, type UnleashServer } from '../unleash/harness.js'
-import { FLAGS_DIR, sleep, timeUntil } from './helpers.js'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { configuredFlagSwitch, flagCheck, flagStatusFrom } from '../../src/contract/index.js'
+import { pushFlagsTo, servedToSdks, startUnleash, toggleFlag, type UnleashServer } from '../unleash/harness.js'
+import { FLAGS_DIR, sleep, tempFlagsDir, timeUntil } from './helpers.js'
 
 let unleash: UnleashServer | undefined
 let skipped: string | undefined
@@ -200,5 +203,44 @@ describe('rollback from Unleash to the flag source', () => {
     console.log(`refresh() once Unleash shows the change: routed by it after ${afterPublish.join(', ')} ms`)
     for (const r of atWrite) expect(r.share).toBeLessThanOrEqual(300)
     for (const ms of afterPublish) expect(ms).toBeLessThanOrEqual(300)
+  })
+})
+
+describe('the dual-writes-off cleanup step switches org.dual-write in Unleash', () => {
+  it('through the admin API and in flags/ at once; the flag source then reads it off; switching it back (the rollback) works the same way', { timeout: 60_000 }, async (ctx) => {
+    if (!unleash) return ctx.skip(skipped)
+    await pushFlagsTo(unleash)
+    const dir = await tempFlagsDir()
+    try {
+      const env = {
+        UNLEASH_URL: unleash.apiUrl, UNLEASH_API_TOKEN: unleash.clientToken, UNLEASH_ENVIRONMENT: 'production',
+        UNLEASH_ADMIN_URL: unleash.url, UNLEASH_ADMIN_TOKEN: unleash.adminToken, FLAGS_DIR: dir.dir,
+      }
+      const sw = configuredFlagSwitch(env)
+      const status = flagStatusFrom(env)
+      expect(await sw.unavailable('org.dual-write')).toBeNull()
+      expect(flagCheck(await status(), 'org.dual-write', 'off').ok).toBe(false)
+      const log: string[] = []
+      await sw.set('org.dual-write', false, (l) => log.push(l))
+      expect(log.join('\n')).toMatch(/Unleash: org\.dual-write switched off in production/)
+      // The reviewed file says the same, so a later `npm run flags -- push` keeps it off.
+      expect(JSON.parse(await readFile(join(dir.dir, 'org.dual-write.json'), 'utf8')).environments.find((e: { name: string }) => e.name === 'production').enabled).toBe(false)
+      const until = Date.now() + 10_000
+      while ((await servedToSdks(unleash, 'org.dual-write'))?.enabled !== false && Date.now() < until) await sleep(100)
+      expect((await servedToSdks(unleash, 'org.dual-write'))?.enabled).toBe(false)
+      expect(flagCheck(await status(), 'org.dual-write', 'off').ok).toBe(true)
+      await sw.set('org.dual-write', true, () => {})
+      const back = Date.now() + 10_000
+      while ((await servedToSdks(unleash, 'org.dual-write'))?.enabled !== true && Date.now() < back) await sleep(100)
+      expect(flagCheck(await status(), 'org.dual-write', 'off').ok).toBe(false)
+    } finally {
+      await dir.remove()
+    }
+  })
+
+  it('without admin credentials, refuses with one line saying what to do', async (ctx) => {
+    if (!unleash) return ctx.skip(skipped)
+    const sw = configuredFlagSwitch({ UNLEASH_URL: unleash.apiUrl, UNLEASH_API_TOKEN: unleash.clientToken, UNLEASH_ENVIRONMENT: 'production' })
+    expect(await sw.unavailable('org.dual-write')).toMatch(/set UNLEASH_ADMIN_URL and UNLEASH_ADMIN_TOKEN/)
   })
 })
