@@ -3,10 +3,12 @@
 // summary per outcome category; --verify checks the result against the legacy rows and lists the drift.
 import { parseArgs } from 'node:util'
 import { formatBackfillSummary, formatDrift, organizationsBackfill, organizationsVerify } from '../backfill/index.js'
-import { describeFailure, main, openJobDatabase, UsageError, wholeNumber, type JobDatabase, type JobIo } from '../jobs/cli.js'
-import { duration, progressPrinter, runJob, type Job, type Tally } from '../jobs/index.js'
+import { main, UsageError, wholeNumber, withJobDatabase, type JobDatabase, type JobIo } from '../jobs/cli.js'
+import { duration, runJob, type Job, type Tally } from '../jobs/index.js'
 import { voterFiltersBackfillCommand } from '../voter-filters/index.js'
-import { isMain } from './io.js'
+import { failWith, isMain } from './io.js'
+
+const fail = failWith('backfill')
 
 const USAGE = `usage: npm run backfill -- <job> [options]
 jobs:
@@ -79,41 +81,24 @@ export async function run(argv: string[], io: JobIo): Promise<number> {
   } catch (err) {
     return fail(io, `${(err as Error).message.split('. ')[0]!} (npm run backfill -- --help)`, 2)
   }
-  let db
-  try {
-    db = await openJobDatabase(io, 'npm run backfill')
-  } catch (err) {
-    return fail(io, describeFailure(err), 2)
-  }
-  const printer = io.progress ? progressPrinter(io.progress) : null
-  try {
+  return withJobDatabase(io, 'npm run backfill', fail, async (sql, printer) => {
     const common = { batchSize: args.batchSize, pauseMs: args.pauseMs, signal: io.signal, onProgress: printer?.update, log: (l: string) => (printer?.end(), io.err(l)) }
     if (args.verify) {
       const verify = args.job.verify()
-      const summary = await runJob(db.sql, verify.job, { ...common, checkpoint: false })
+      const summary = await runJob(sql, verify.job, { ...common, checkpoint: false })
       printer?.end()
       for (const line of verify.lines()) io.out(line)
       if (summary.status === 'stopped') return fail(io, 'verify stopped before the end: the report above is partial', 3)
       return verify.drifted() ? 1 : 0
     }
-    const summary = await runJob(db.sql, args.job.job, { ...common, dryRun: args.dryRun, restart: args.restart })
+    const summary = await runJob(sql, args.job.job, { ...common, dryRun: args.dryRun, restart: args.restart })
     printer?.end()
-    if (summary.status === 'finished' && !args.dryRun) await args.job.after?.(db.sql)
+    if (summary.status === 'finished' && !args.dryRun) await args.job.after?.(sql)
     for (const line of args.job.summary(summary.tally, { dryRun: args.dryRun })) io.out(line)
     const rate = summary.walked / Math.max(0.001, summary.ms / 1000)
     io.out(`${args.name}: ${summary.status}${args.dryRun ? ' (dry run: nothing written)' : ''}, ${summary.walked} rows walked by this run in ${duration(summary.ms / 1000)} (${Math.round(rate)} rows/s)${summary.resumed ? ', resumed from a checkpoint' : ''}`)
     return summary.status === 'stopped' ? 3 : 0
-  } catch (err) {
-    printer?.end()
-    return fail(io, describeFailure(err), 1)
-  } finally {
-    await db.close()
-  }
-}
-
-function fail(io: JobIo, line: string, code: number): number {
-  io.err(`backfill: ${line}`)
-  return code
+  })
 }
 
 if (isMain(import.meta.url)) await main(run)

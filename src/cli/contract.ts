@@ -3,7 +3,7 @@
 import { userInfo } from 'node:os'
 import { parseArgs } from 'node:util'
 import { CONTRACT_STEPS, contractSteps, runContractStep } from '../contract/index.js'
-import { describeFailure, main, openJobDatabase, UsageError, type JobIo } from '../jobs/cli.js'
+import { main, UsageError, withJobDatabase, type JobIo } from '../jobs/cli.js'
 import { contractGate } from '../review/decisions.js'
 import type { GateOptions } from '../review/index.js'
 import { gateOptionSpecs, gateOptionsFrom } from './gate-options.js'
@@ -63,22 +63,16 @@ export async function run(argv: string[], io: JobIo): Promise<number> {
   if (!values.list && !step && values.confirm && steps.some((s) => s.name === positionals[0]))
     return fail(io, `${positionals[0]} has no confirm step (only phase 3 cleanup steps keep an archive to confirm)`, 2)
   if (!values.list && !step) return fail(io, `unknown step ${JSON.stringify(positionals[0])} (known: ${steps.map((s) => s.name).join(', ')})`, 2)
-  let db
-  try {
-    db = await openJobDatabase(io, 'npm run contract')
-  } catch (err) {
-    return fail(io, describeFailure(err), 2)
-  }
-  try {
+  return withJobDatabase(io, 'npm run contract', fail, async (sql) => {
     if (values.list) {
-      for (const s of steps) io.out(`${s.name.padEnd(32)} ${(await s.applied(db.sql)) ? 'in force' : 'not applied'}  (phase ${s.phase}) ${s.summary}`)
+      for (const s of steps) io.out(`${s.name.padEnd(32)} ${(await s.applied(sql)) ? 'in force' : 'not applied'}  (phase ${s.phase}) ${s.summary}`)
       return 0
     }
     const operator = values.operator ?? safeUser()
-    const result = await runContractStep(db.sql, step!, {
+    const result = await runContractStep(sql, step!, {
       action: values.rollback ? 'rollback' : 'apply',
       // The stage gate of the diff review (npm run gate): its "no" stops the step unless --override.
-      requireGate: contractGate(db.sql, { by: operator ?? 'contract-cli', options: gate }),
+      requireGate: contractGate(sql, { by: operator ?? 'contract-cli', options: gate }),
       dryRun: values['dry-run'],
       ...(values.override !== undefined ? { override: values.override.trim() } : {}),
       ...(operator ? { operator } : {}),
@@ -88,11 +82,7 @@ export async function run(argv: string[], io: JobIo): Promise<number> {
     if (result.outcome === 'refused') return fail(io, `${step!.name} refused`, 1)
     if (result.outcome === 'failed') return fail(io, `${step!.name} failed`, 1)
     return 0
-  } catch (err) {
-    return fail(io, describeFailure(err), 1)
-  } finally {
-    await db.close()
-  }
+  })
 }
 
 function safeUser(): string | undefined {

@@ -1,10 +1,11 @@
 // `npm run reconcile [-- --deep]`: repairs the organizations that are missing or older than their
 // legacy rows (writes that never passed the proxy), drains the outbox, and reports what it repaired.
 import { parseArgs } from 'node:util'
-import { describeFailure, main, openJobDatabase, UsageError, wholeNumber, type JobIo } from '../jobs/cli.js'
-import { progressPrinter } from '../jobs/index.js'
+import { main, UsageError, wholeNumber, withJobDatabase, type JobIo } from '../jobs/cli.js'
 import { formatReconcile, reconcile } from '../reconcile/index.js'
-import { isMain } from './io.js'
+import { failWith, isMain } from './io.js'
+
+const fail = failWith('reconcile')
 
 const USAGE = `usage: npm run reconcile [-- options]
   finds organizations missing or older than their legacy rows and repairs them through the mapping,
@@ -42,15 +43,8 @@ export async function run(argv: string[], io: JobIo): Promise<number> {
     const message = err instanceof UsageError ? err.message : (err as Error).message.split('. ')[0]!
     return fail(io, `${message} (npm run reconcile -- --help)`, 2)
   }
-  let db
-  try {
-    db = await openJobDatabase(io, 'npm run reconcile')
-  } catch (err) {
-    return fail(io, describeFailure(err), 2)
-  }
-  const printer = io.progress ? progressPrinter(io.progress) : null
-  try {
-    const report = await reconcile(db.sql, {
+  return withJobDatabase(io, 'npm run reconcile', fail, async (sql, printer) => {
+    const report = await reconcile(sql, {
       mode: deep ? 'deep' : 'quick',
       batchSize,
       pauseMs,
@@ -62,17 +56,7 @@ export async function run(argv: string[], io: JobIo): Promise<number> {
     printer?.end()
     for (const line of formatReconcile(report)) io.out(line)
     return report.status === 'stopped' ? 3 : 0
-  } catch (err) {
-    printer?.end()
-    return fail(io, describeFailure(err), 1)
-  } finally {
-    await db.close()
-  }
-}
-
-function fail(io: JobIo, line: string, code: number): number {
-  io.err(`reconcile: ${line}`)
-  return code
+  })
 }
 
 if (isMain(import.meta.url)) await main(run)

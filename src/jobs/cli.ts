@@ -4,6 +4,7 @@ import postgres from 'postgres'
 import { ConfigError, loadConfig } from '../config/index.js'
 import type { Sql } from '../db/index.js'
 import { installDisconnectGuard } from './pg-guard.js'
+import { progressPrinter, type ProgressPrinter } from './progress.js'
 
 export type JobIo = {
   env: Record<string, string | undefined>
@@ -35,6 +36,34 @@ export async function openJobDatabase(io: JobIo, command: string): Promise<JobDa
   if (!url) throw new UsageError(`DATABASE_URL is required: ${command} works on the legacy database the proxy fronts`)
   const sql = postgres(url, { max: 3, onnotice: () => {} })
   return { sql, close: () => sql.end({ timeout: 5 }) }
+}
+
+/**
+ * The body every job command shares: DATABASE_URL opened (2 when it cannot be), `work` run with a
+ * progress printer on io.progress, any failure one line (1), the pool closed whatever happened.
+ * @example return withJobDatabase(io, 'npm run reconcile', fail, async (sql, printer) => { …; return 0 })
+ */
+export async function withJobDatabase(
+  io: JobIo,
+  command: string,
+  fail: (io: JobIo, line: string, code: number) => number,
+  work: (sql: Sql, printer: ProgressPrinter | null) => Promise<number>,
+): Promise<number> {
+  let db: JobDatabase
+  try {
+    db = await openJobDatabase(io, command)
+  } catch (err) {
+    return fail(io, describeFailure(err), 2)
+  }
+  const printer = io.progress ? progressPrinter(io.progress) : null
+  try {
+    return await work(db.sql, printer)
+  } catch (err) {
+    printer?.end()
+    return fail(io, describeFailure(err), 1)
+  } finally {
+    await db.close()
+  }
 }
 
 /** A whole number within bounds from a flag's text. */
