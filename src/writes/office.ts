@@ -1,6 +1,6 @@
 // POST /v1/elected-office answered by the proxy (flag org.writes): the "I won" office is created with its
-// own `serve` organization, which starts as a copy of the position and district of the caller's `win`
-// organization, and the two are linked, in one transaction. The office names no campaign (phase 3 drops
+// own `serve` organization, which starts as a copy of the position and district (and the segments) of the
+// caller's `win` organization, and the two are linked, in one transaction. The office names no campaign (phase 3 drops
 // elected_office.campaign_id); gp-api's validation and answers are kept.
 import type { Handler } from 'hono'
 import type { z } from 'zod'
@@ -72,7 +72,7 @@ async function createOffice(tx: TransactionSql, userId: number, requested: strin
   if (active) throw new RefusalError(ALREADY_ACTIVE)
   // legacy_synced_at is the office's updated_at as phase 1's reconcile computes it for an office without
   // a campaign: otherwise reconcile would find the organization stale and map it from no campaign (empty).
-  const [row] = await tx<CreatedOffice[]>`
+  const [row] = await tx<(CreatedOffice & { organizationId: string })[]>`
     WITH stamp AS (SELECT (now() AT TIME ZONE 'UTC')::timestamp(3) AS at),
     serve AS (
       INSERT INTO organization (owner_id, kind, ${tx.unsafe(FIELD_LIST_SQL)}, legacy_synced_at, proxy_owned)
@@ -87,11 +87,29 @@ async function createOffice(tx: TransactionSql, userId: number, requested: strin
       ${body.termLengthDays ?? null}::int, ${body.isActive ?? true}, ${userId},
       serve.id, stamp.at, stamp.at
     FROM serve, stamp
-    RETURNING id::text,
+    RETURNING id::text, organization_id::text AS "organizationId",
       to_char("electedDate", ${DATE_FORMAT}) AS "electedDate",
       to_char("swornInDate", ${DATE_FORMAT}) AS "swornInDate",
       to_char("termStartDate", ${DATE_FORMAT}) AS "termStartDate",
       to_char("termEndDate", ${DATE_FORMAT}) AS "termEndDate"`
   if (!row) throw new RefusalError(NO_CAMPAIGN)
-  return row
+  const { organizationId, ...created } = row
+  await copySegments(tx, win.id, organizationId)
+  return created
+}
+
+/**
+ * gp-api shows a new office holder their campaign's segments (it lists them by campaign). A serve
+ * organization made here has no campaign to share them through, so it starts with copies of the ones
+ * its campaign's organization holds, as the elected-office-campaign-id step gives every other one.
+ * Every column is copied as it is (whatever columns the table has by now) but the id, the organization
+ * and campaign_id while it exists: gp-api must not list a copy beside its original.
+ */
+async function copySegments(tx: TransactionSql, winOrganization: string, serveOrganization: string): Promise<void> {
+  await tx`
+    INSERT INTO voter_file_filter
+    SELECT r.* FROM (SELECT * FROM voter_file_filter WHERE organization_id = ${winOrganization}::uuid ORDER BY id) f,
+      LATERAL jsonb_populate_record(NULL::voter_file_filter, to_jsonb(f) || jsonb_build_object(
+        'id', nextval(pg_get_serial_sequence('public.voter_file_filter', 'id')),
+        'organization_id', ${serveOrganization}::uuid, 'campaign_id', NULL)) AS r`
 }

@@ -44,6 +44,21 @@ describe('POST /v1/elected-office', () => {
     expect(win!.l2_district_name).not.toBeNull()
   })
 
+  it('the new serve organization starts with copies of its campaign\'s segments; gp-api still lists each segment once', async () => {
+    const m = await addMember(b.sql, { pro: true, filters: 2 })
+    const before = await b.call('legacy', 'GET', '/v1/voters/voter-file/filters', { user: m.userId })
+    expect(before.json).toHaveLength(2)
+    const r = await b.call('new', 'POST', OFFICE, { user: m.userId, body: { electedDate: '2026-11-03' } })
+    expect(r.status).toBe(201)
+    const [office] = await b.sql`SELECT organization_id::text AS org FROM elected_office WHERE id = ${r.json.id}::uuid`
+    const copies = await b.sql<{ name: string; organization_id: string; campaign_id: number | null }[]>`
+      SELECT name, organization_id::text, (to_jsonb(f)->>'campaign_id')::int AS campaign_id FROM voter_file_filter f WHERE organization_id = ${office!.org}::uuid ORDER BY name`
+    expect(copies.map((c) => c.name)).toEqual(before.json.map((f: { name: string }) => f.name).sort())
+    expect(copies.every((c) => c.campaign_id === null)).toBe(true)
+    // gp-api's list by campaign is unchanged: the copies name no campaign.
+    expect((await b.call('legacy', 'GET', '/v1/voters/voter-file/filters', { user: m.userId })).json).toEqual(before.json)
+  })
+
   it('409 when the caller already holds an active office; 403 without a campaign; 400 on a bad body, as gp-api', async () => {
     const conflict = await b.call('new', 'POST', OFFICE, { user: free.userId, body: { electedDate: '2026-11-03' } })
     expect(conflict.status).toBe(409)
