@@ -44,7 +44,8 @@ export const organizationNotNull: ContractStep = {
   apply: [
     { file: 'organization-not-null.1-trigger.sql' },
     { name: 'link the rows inserted meanwhile', run: catchUp },
-    { file: 'organization-not-null.2-not-null.sql' },
+    { notNull: { table: 'campaign', column: 'organization_id' } },
+    { notNull: { table: 'elected_office', column: 'organization_id' } },
   ],
   rollback: [{ file: 'organization-not-null.rollback.sql' }],
 }

@@ -7,6 +7,7 @@ import type { Sql } from '../db/index.js'
 import { REPO_ROOT } from '../db/migrate.js'
 import { splitStatements } from '../db/split.js'
 import { describeError, sleep } from '../jobs/index.js'
+import { notNullStatements } from './not-null.js'
 import type { ContractAction, ContractStep, RequireGate } from './types.js'
 
 export const CONTRACT_DIR = join(REPO_ROOT, 'sql', 'contract')
@@ -119,11 +120,11 @@ async function runActions(sql: Sql, actions: readonly ContractAction[], opts: Co
       await a.run(sql, say, { signal: opts.signal })
       continue
     }
-    const statements = splitStatements(await readFile(join(CONTRACT_DIR, a.file), 'utf8'))
+    const { label, statements } = await statementsOf(a)
     for (const [i, statement] of statements.entries()) {
       const started = performance.now()
       await withLockRetries(sql, statement, opts, say)
-      say(`${a.file} ${i + 1}/${statements.length}: ${firstLine(statement)} (${Math.round(performance.now() - started)} ms)`)
+      say(`${label} ${i + 1}/${statements.length}: ${firstLine(statement)} (${Math.round(performance.now() - started)} ms)`)
     }
   }
 }
@@ -147,9 +148,19 @@ async function withLockRetries(sql: Sql, statement: string, opts: ContractOption
 
 async function describeActions(actions: readonly ContractAction[], say: (l: string) => void): Promise<void> {
   for (const a of actions) {
-    if ('run' in a) say(`would run: ${a.name}`)
-    else for (const s of splitStatements(await readFile(join(CONTRACT_DIR, a.file), 'utf8'))) say(`would run (${a.file}): ${firstLine(s)}`)
+    if ('run' in a) {
+      say(`would run: ${a.name}`)
+      continue
+    }
+    const { label, statements } = await statementsOf(a)
+    for (const s of statements) say(`would run (${label}): ${firstLine(s)}`)
   }
+}
+
+/** The statements of a SQL action, and how the log names where they come from. */
+async function statementsOf(a: Exclude<ContractAction, { run: unknown }>): Promise<{ label: string; statements: string[] }> {
+  if ('notNull' in a) return { label: `${a.notNull.table}.${a.notNull.column} NOT NULL`, statements: notNullStatements(a.notNull) }
+  return { label: a.file, statements: splitStatements(await readFile(join(CONTRACT_DIR, a.file), 'utf8')) }
 }
 
 /** The statement's telling line: for a DO block, the DDL inside it. */

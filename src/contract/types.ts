@@ -2,6 +2,7 @@
 // dropped columns, deleted legacy keys). A step refuses until its precondition holds, asks a stage gate
 // when one is plugged in, and runs its SQL one statement per transaction with a lock_timeout.
 import type { Sql } from '../db/index.js'
+import type { NotNullColumn } from './not-null.js'
 
 export type Precondition = {
   ok: boolean
@@ -10,8 +11,14 @@ export type Precondition = {
   counts?: Record<string, number>
 }
 
-/** A SQL file of sql/contract/ (statements split as the migrator splits them), or code between files. */
-export type ContractAction = { file: string } | { name: string; run: (sql: Sql, log: (line: string) => void, ctx: ActionContext) => Promise<void> }
+/**
+ * A SQL file of sql/contract/ (statements split as the migrator splits them), a column made NOT NULL the
+ * safe way (src/contract/not-null.ts), or code between them.
+ */
+export type ContractAction =
+  | { file: string }
+  | { notNull: NotNullColumn }
+  | { name: string; run: (sql: Sql, log: (line: string) => void, ctx: ActionContext) => Promise<void> }
 
 /** What an action gets besides the database: the abort of SIGTERM (a job stops after its batch in flight). */
 export type ActionContext = { signal?: AbortSignal | undefined }

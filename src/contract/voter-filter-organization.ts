@@ -44,7 +44,7 @@ export function voterFilterOrganizationStep({ flagStatus = configuredFlagStatus 
     },
     apply: [
       { name: 'assign the segments created meanwhile', run: catchUp },
-      { file: 'voter-filter-organization.1-not-null.sql' },
+      { notNull: { table: 'voter_file_filter', column: 'organization_id' } },
       { file: 'voter-filter-organization.2-drop-campaign-id.sql' },
     ],
     rollback: [{ file: 'voter-filter-organization.rollback.sql' }],
