@@ -2,35 +2,34 @@
 // id order so that two syncs (or a sync and the backfill) never give one row two organizations.
 import type { TransactionSql } from '../db/index.js'
 
-/** Creates an empty `win` organization for each target campaign without one and links it. */
-export async function linkMissingCampaigns(tx: TransactionSql, ids: number[]): Promise<string[]> {
+/** How each legacy row kind gets its organization: the table, its id type, and the organization's kind. */
+const LINKS = {
+  campaign: { table: 'campaign', idType: 'int', kind: 'win' },
+  office: { table: 'elected_office', idType: 'uuid', kind: 'serve' },
+} as const
+
+/**
+ * Creates an empty organization for each target row without one and links it. The rows are locked in id
+ * order; a concurrent sync waiting here re-checks `organization_id IS NULL` once it gets the row and skips
+ * it, so one row never gets two organizations.
+ */
+async function linkMissing(tx: TransactionSql, link: (typeof LINKS)[keyof typeof LINKS], ids: readonly (number | string)[]): Promise<string[]> {
   if (!ids.length) return []
-  // The campaign rows are locked in id order; a concurrent sync waiting here re-checks
-  // `organization_id IS NULL` once it gets the row and skips it, so one campaign never gets two.
   const rows = await tx<{ organization_id: string }[]>`
     WITH t AS (
-      SELECT c.id, c.user_id, gen_random_uuid() AS org_id FROM campaign c
-      WHERE c.id = ANY(${ids}::int[]) AND c.organization_id IS NULL
-      ORDER BY c.id FOR UPDATE
+      SELECT r.id, r.user_id, gen_random_uuid() AS org_id FROM ${tx(link.table)} r
+      WHERE r.id = ANY(${ids as never}::${tx.unsafe(link.idType)}[]) AND r.organization_id IS NULL
+      ORDER BY r.id FOR UPDATE
     ), ins AS (
-      INSERT INTO organization (id, owner_id, kind) SELECT org_id, user_id, 'win' FROM t
+      INSERT INTO organization (id, owner_id, kind) SELECT org_id, user_id, ${link.kind} FROM t
     )
-    UPDATE campaign c SET organization_id = t.org_id FROM t WHERE c.id = t.id
-    RETURNING c.organization_id::text`
+    UPDATE ${tx(link.table)} r SET organization_id = t.org_id FROM t WHERE r.id = t.id
+    RETURNING r.organization_id::text`
   return rows.map((r) => r.organization_id)
 }
 
-export async function linkMissingOffices(tx: TransactionSql, ids: string[]): Promise<string[]> {
-  if (!ids.length) return []
-  const rows = await tx<{ organization_id: string }[]>`
-    WITH t AS (
-      SELECT e.id, e.user_id, gen_random_uuid() AS org_id FROM elected_office e
-      WHERE e.id = ANY(${ids}::uuid[]) AND e.organization_id IS NULL
-      ORDER BY e.id FOR UPDATE
-    ), ins AS (
-      INSERT INTO organization (id, owner_id, kind) SELECT org_id, user_id, 'serve' FROM t
-    )
-    UPDATE elected_office e SET organization_id = t.org_id FROM t WHERE e.id = t.id
-    RETURNING e.organization_id::text`
-  return rows.map((r) => r.organization_id)
-}
+/** Creates an empty `win` organization for each target campaign without one and links it. */
+export const linkMissingCampaigns = (tx: TransactionSql, ids: number[]) => linkMissing(tx, LINKS.campaign, ids)
+
+/** Creates an empty `serve` organization for each target office without one and links it. */
+export const linkMissingOffices = (tx: TransactionSql, ids: string[]) => linkMissing(tx, LINKS.office, ids)
