@@ -1,6 +1,7 @@
 // The stage gate's thresholds as command-line options, shared by `npm run gate` (bare names) and
 // `npm run contract` (prefixed `--gate-`): one spelling, one parser, one set of checks.
 import { parseDuration, parseThreshold, type GateOptions } from '../review/index.js'
+import { wholeNumber } from './io.js'
 
 const NAMES = ['window', 'min-comparisons', 'min-orgs', 'max-mismatch-rate', 'error-tolerance', 'latency-tolerance'] as const
 
@@ -20,9 +21,9 @@ export function gateOptionsFrom(values: Record<string, unknown>, prefix: string)
     options.window = window
   }
   const minComparisons = text('min-comparisons')
-  if (minComparisons !== undefined) options.minComparisons = whole(flag('min-comparisons'), minComparisons)
+  if (minComparisons !== undefined) options.minComparisons = wholeNumber(flag('min-comparisons'), minComparisons, 0, 0, Number.MAX_SAFE_INTEGER)
   const minOrgs = text('min-orgs')
-  if (minOrgs !== undefined) options.minOrgs = whole(flag('min-orgs'), minOrgs)
+  if (minOrgs !== undefined) options.minOrgs = wholeNumber(flag('min-orgs'), minOrgs, 0, 0, Number.MAX_SAFE_INTEGER)
   const rate = text('max-mismatch-rate')
   if (rate !== undefined) options.maxMismatchRate = parseThreshold(flag('max-mismatch-rate'), rate, 0)
   const errors = text('error-tolerance')
@@ -30,10 +31,4 @@ export function gateOptionsFrom(values: Record<string, unknown>, prefix: string)
   const latency = text('latency-tolerance')
   if (latency !== undefined) options.latencyTolerance = parseThreshold(flag('latency-tolerance'), latency, 0)
   return options
-}
-
-function whole(flag: string, text: string): number {
-  const n = Number(text.replace(/_/g, ''))
-  if (!/^\d[\d_]*$/.test(text) || !Number.isSafeInteger(n)) throw new Error(`${flag} must be a whole number, got ${JSON.stringify(text)}`)
-  return n
 }

@@ -1,11 +1,10 @@
 // `npm run migrate`: applies the proxy's pending migrations (sql/migrations) to the PostgreSQL at
 // DATABASE_URL, for deploys that migrate before starting replicas (MIGRATE_ON_START=false).
 import { parseArgs } from 'node:util'
-import { ConfigError, loadConfig } from '../config/index.js'
 import { openDatabase } from '../db/index.js'
 import { migrateProxy } from '../db/migrate.js'
 import { describeFailure as describe } from '../jobs/cli.js'
-import { failWith, isMain, runAsProcess, type Io } from './io.js'
+import { databaseUrl, failWith, isMain, runAsProcess, UsageError, type Io } from './io.js'
 
 const fail = failWith('migrate')
 
@@ -26,16 +25,14 @@ export async function run(argv: string[], io: Io): Promise<number> {
   } catch (err) {
     return fail(io, `${(err as Error).message.split('. ')[0]!} (npm run migrate -- --help)`, 2)
   }
-  let databaseUrl: string | undefined
+  let url: string
   try {
-    databaseUrl = loadConfig(io.env).DATABASE_URL
+    url = databaseUrl(io.env, 'DATABASE_URL is required: npm run migrate applies migrations to that PostgreSQL (the embedded database migrates itself at start)')
   } catch (err) {
-    if (err instanceof ConfigError) return fail(io, err.lines.join('; '), 2)
-    throw err
+    if (!(err instanceof UsageError)) throw err
+    return fail(io, err.message, 2)
   }
-  if (!databaseUrl)
-    return fail(io, 'DATABASE_URL is required: npm run migrate applies migrations to that PostgreSQL (the embedded database migrates itself at start)', 2)
-  const db = await openDatabase({ databaseUrl, max: 2 })
+  const db = await openDatabase({ databaseUrl: url, max: 2 })
   try {
     const summary = await migrateProxy(db.sql, { log: io.out })
     io.out(

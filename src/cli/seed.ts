@@ -1,12 +1,11 @@
 // `npm run seed -- --users N [--seed S]`: writes the legacy baseline and the generated data set into the
 // database at DATABASE_URL, for benchmarks and manual testing at any size (never a real legacy database).
 import { parseArgs } from 'node:util'
-import { ConfigError, loadConfig } from '../config/index.js'
 import { openDatabase } from '../db/index.js'
 import { applyLegacyBaseline } from '../db/migrate.js'
 import { seed, SeedError } from '../seed/index.js'
 import { describe } from './migrate.js'
-import { failWith, isMain, runAsProcess, type Io } from './io.js'
+import { databaseUrl, failWith, isMain, runAsProcess, UsageError, wholeNumber, type Io } from './io.js'
 
 const fail = failWith('seed')
 
@@ -33,20 +32,19 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return 0
     }
     if (values.users === undefined) return fail(io, 'missing --users N (npm run seed -- --help)', 2)
-    users = wholeNumber('--users', values.users, 1, 20_000_000)
-    seedValue = wholeNumber('--seed', values.seed, 0, 2_147_483_647)
+    users = wholeNumber('--users', values.users, 0, 1, 20_000_000)
+    seedValue = wholeNumber('--seed', values.seed, 1, 0, 2_147_483_647)
   } catch (err) {
     return fail(io, `${(err as Error).message.split('. ')[0]!} (npm run seed -- --help)`, 2)
   }
-  let databaseUrl: string | undefined
+  let url: string
   try {
-    databaseUrl = loadConfig(io.env).DATABASE_URL
+    url = databaseUrl(io.env, 'DATABASE_URL is required: the database to create the legacy tables in and seed')
   } catch (err) {
-    if (err instanceof ConfigError) return fail(io, err.lines.join('; '), 2)
-    throw err
+    if (!(err instanceof UsageError)) throw err
+    return fail(io, err.message, 2)
   }
-  if (!databaseUrl) return fail(io, 'DATABASE_URL is required: the database to create the legacy tables in and seed', 2)
-  const db = await openDatabase({ databaseUrl, max: 2 })
+  const db = await openDatabase({ databaseUrl: url, max: 2 })
   try {
     await applyLegacyBaseline(db.sql, { log: io.out })
     const result = await seed(db.sql, { users, seed: seedValue, log: io.out })
@@ -57,13 +55,6 @@ export async function run(argv: string[], io: Io): Promise<number> {
   } finally {
     await db.close()
   }
-}
-
-function wholeNumber(flag: string, text: string, min: number, max: number): number {
-  const n = /^\d+$/.test(text.replace(/_/g, '')) ? Number(text.replace(/_/g, '')) : NaN
-  if (!Number.isSafeInteger(n) || n < min || n > max)
-    throw new Error(`${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`)
-  return n
 }
 
 if (isMain(import.meta.url)) await runAsProcess(run)

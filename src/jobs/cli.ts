@@ -1,7 +1,7 @@
 // What every job command (backfill, reconcile, contract) shares: the database from DATABASE_URL, a
 // clean stop on SIGINT/SIGTERM (the batch in flight commits, the checkpoint stays), one-line errors.
 import postgres from 'postgres'
-import { ConfigError, loadConfig } from '../config/index.js'
+import { databaseUrl, UsageError, wholeNumber } from '../cli/io.js'
 import type { Sql } from '../db/index.js'
 import { installDisconnectGuard } from './pg-guard.js'
 import { progressPrinter, type ProgressPrinter } from './progress.js'
@@ -16,7 +16,7 @@ export type JobIo = {
   signal?: AbortSignal
 }
 
-export class UsageError extends Error {}
+export { UsageError, wholeNumber }
 
 export type JobDatabase = { sql: Sql; close: () => Promise<void> }
 
@@ -26,14 +26,7 @@ export type JobDatabase = { sql: Sql; close: () => Promise<void> }
  * never loaded here: the command starts a second sooner.
  */
 export async function openJobDatabase(io: JobIo, command: string): Promise<JobDatabase> {
-  let url: string | undefined
-  try {
-    url = loadConfig(io.env).DATABASE_URL
-  } catch (err) {
-    if (err instanceof ConfigError) throw new UsageError(err.lines.join('; '))
-    throw err
-  }
-  if (!url) throw new UsageError(`DATABASE_URL is required: ${command} works on the legacy database the proxy fronts`)
+  const url = databaseUrl(io.env, `DATABASE_URL is required: ${command} works on the legacy database the proxy fronts`)
   const sql = postgres(url, { max: 3, onnotice: () => {} })
   return { sql, close: () => sql.end({ timeout: 5 }) }
 }
@@ -64,14 +57,6 @@ export async function withJobDatabase(
   } finally {
     await db.close()
   }
-}
-
-/** A whole number within bounds from a flag's text. */
-export function wholeNumber(flag: string, text: string | undefined, fallback: number, min: number, max: number): number {
-  if (text === undefined) return fallback
-  const n = /^\d+$/.test(text.replace(/_/g, '')) ? Number(text.replace(/_/g, '')) : NaN
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`)
-  return n
 }
 
 /** One line for an error: a connection problem says so. */

@@ -1,27 +1,17 @@
 // What the review's commands (diffs, gate, replay) share: the io they are run with (so tests call them
 // in-process), the database of DATABASE_URL, and one-line errors.
 import postgres from 'postgres'
-import { ConfigError, loadConfig } from '../config/index.js'
 import { describeFailure } from '../jobs/cli.js'
 
-import type { Io } from '../cli/io.js'
+import { databaseUrl, UsageError, type Io } from '../cli/io.js'
 
 export type { Io }
 
-export class UsageError extends Error {
-  override name = 'UsageError'
-}
+export { UsageError }
 
 /** A small pool on DATABASE_URL, or a UsageError that says what is missing. */
 export function reviewDatabase(io: Io, command: string): postgres.Sql {
-  let url: string | undefined
-  try {
-    url = loadConfig(io.env).DATABASE_URL
-  } catch (err) {
-    if (err instanceof ConfigError) throw new UsageError(err.lines.join('; '))
-    throw err
-  }
-  if (!url) throw new UsageError(`DATABASE_URL is not set: ${command} reads the proxy's comparisons from that database (in the demo, the URL npm start prints)`)
+  const url = databaseUrl(io.env, `DATABASE_URL is not set: ${command} reads the proxy's comparisons from that database (in the demo, the URL npm start prints)`)
   return postgres(url, { max: 2, onnotice: () => {}, connect_timeout: 10 })
 }
 
