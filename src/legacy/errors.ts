@@ -2,17 +2,10 @@
 // what gp-api's exception filter would have written.
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { REASON_PHRASES } from '../ops/problem.js'
 
 /** The JSON body NestJS writes for an HttpException. */
 export type NestErrorBody = { statusCode: number; message: string | string[]; error?: string }
-
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-}
 
 /** Thrown by handlers (also inside sql.begin, which then rolls back) and written by `nestOnError`. */
 export class HttpError extends Error {
@@ -27,7 +20,7 @@ export class HttpError extends Error {
  * @example throw nestError(404, 'Campaign not found')
  */
 export function nestError(status: 400 | 403 | 404 | 409, message: string | string[]): HttpError {
-  return new HttpError({ statusCode: status, message, error: REASONS[status]! })
+  return new HttpError({ statusCode: status, message, error: REASON_PHRASES[status] })
 }
 
 /** Guards that refuse without a message answer exactly this (AuthGuard). */

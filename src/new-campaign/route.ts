@@ -3,13 +3,11 @@
 // outcome turned into an answer (201, a replay of the stored one, or a problem+json refusal).
 import type { Context, Handler } from 'hono'
 import type { Sql } from '../db/index.js'
-import { authenticate, type UserEnv } from '../org-context/index.js'
-import { problemResponse } from '../ops/problem.js'
+import { authenticate, refuse, type UserEnv } from '../org-context/index.js'
+import { problemResponse, REASON_PHRASES } from '../ops/problem.js'
 import { parseNewCampaign, type FieldError } from './body.js'
 import { createNewCampaign, type NewCampaignOutcome } from './create.js'
 import { idempotencyKeyOf, requestHash } from './idempotency.js'
-
-const REASONS = { 400: 'Bad Request', 403: 'Forbidden', 409: 'Conflict', 422: 'Unprocessable Content' } as const
 
 export type NewCampaignDeps = {
   sql: Sql
@@ -26,9 +24,9 @@ export type NewCampaignDeps = {
 export function newCampaignRoute(deps: NewCampaignDeps) {
   const handler: Handler<UserEnv> = async function startNewCampaign(c) {
     const key = idempotencyKeyOf(c.req.header('idempotency-key'))
-    if (!key.ok) return problem(400, 'Idempotency-Key required', key.detail)
+    if (!key.ok) return refuse({ status: 400, message: 'Idempotency-Key required', detail: key.detail })
     const raw = await readJson(c)
-    if (!raw.ok) return problem(400, 'Invalid body', raw.detail)
+    if (!raw.ok) return refuse({ status: 400, message: 'Invalid body', detail: raw.detail })
     const parsed = parseNewCampaign(raw.value)
     if (!parsed.ok) return invalidFields(parsed.errors)
     const request = { userId: c.get('user').id, key: key.key, requestHash: requestHash(raw.value), input: parsed.input }
@@ -46,11 +44,11 @@ function answer(o: NewCampaignOutcome): Response {
       // Draft IETF httpapi-idempotency-key-header / Stripe: tell the client this answer is a replay.
       return json(o.status, o.body, o.organizationId, { 'idempotent-replayed': 'true' })
     case 'key-reused':
-      return problem(422, 'Idempotency-Key reused', 'this Idempotency-Key was already used with a different request body; use a new key for a new request')
+      return refuse({ status: 422, message: 'Idempotency-Key reused', detail: 'this Idempotency-Key was already used with a different request body; use a new key for a new request' })
     case 'not-serving':
-      return problem(403, 'Only a user who serves or has served can start a new campaign', 'you hold no elected office, now or before; start your first campaign with POST /v1/campaigns')
+      return refuse({ status: 403, message: 'Only a user who serves or has served can start a new campaign', detail: 'you hold no elected office, now or before; start your first campaign with POST /v1/campaigns' })
     case 'key-busy':
-      return problem(409, 'Request in progress', 'another request with this Idempotency-Key is still being processed; retry in a moment', { 'retry-after': '1' })
+      return refuse({ status: 409, message: 'Request in progress', detail: 'another request with this Idempotency-Key is still being processed; retry in a moment', headers: { 'retry-after': '1' } })
   }
 }
 
@@ -82,18 +80,14 @@ async function readJson(c: Context): Promise<Json> {
 
 function invalidFields(errors: FieldError[]): Response {
   return problemResponse({
-    title: REASONS[400],
+    title: REASON_PHRASES[400],
     status: 400,
     detail: `invalid field${errors.length === 1 ? '' : 's'}: ${errors.map((e) => e.field).join(', ')}`,
     // NestJS ValidationPipe's shape, which the web app already reads, beside the RFC 9457 members.
     statusCode: 400,
     message: errors.map((e) => `${e.field}: ${e.message}`),
-    error: REASONS[400],
+    error: REASON_PHRASES[400],
     errors,
   })
 }
 
-/** A refusal as problem+json, with gp-api's members (statusCode, message, error) as org-context's. */
-function problem(status: keyof typeof REASONS, message: string, detail: string, headers: Record<string, string> = {}): Response {
-  return problemResponse({ title: REASONS[status], status, detail, statusCode: status, message, error: REASONS[status] }, headers)
-}

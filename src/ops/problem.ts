@@ -3,6 +3,16 @@ import type { ServerResponse } from 'node:http'
 
 export const PROBLEM_TYPE = 'application/problem+json'
 
+/** The reason phrases of the refusals answered in gp-api's words (RFC 9110 names; NestJS writes them as `error`). */
+export const REASON_PHRASES: Readonly<Record<400 | 401 | 403 | 404 | 409 | 422, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  422: 'Unprocessable Content',
+}
+
 export type Problem = {
   type?: string
   title: string

@@ -2,24 +2,18 @@
 // error members (statusCode, message, error), so the web app that reads `message` keeps working and a
 // shadow comparison with legacy's NestJS body differs only by the problem members the rules expect.
 import type { CompareRulesInput } from '../compare/index.js'
-import { problemResponse } from '../ops/problem.js'
-
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-}
+import { problemResponse, REASON_PHRASES } from '../ops/problem.js'
 
 export type Refusal = {
-  status: 400 | 401 | 403 | 404 | 409
+  status: keyof typeof REASON_PHRASES
   /** What gp-api says for the same refusal ('Campaign not found'): the `message` member. */
   message: string
   /** For people: why, and what to do. */
   detail: string
   /** A problem type URI when the client should act on it (e.g. go pro); about:blank otherwise. */
   type?: string
+  /** Response headers the refusal needs (Retry-After). */
+  headers?: Record<string, string>
 }
 
 /**
@@ -27,7 +21,7 @@ export type Refusal = {
  * @example return refuse({ status: 404, message: 'Campaign not found', detail: 'you have no campaign' })
  */
 export function refuse(r: Refusal): Response {
-  const reason = REASONS[r.status]!
+  const reason = REASON_PHRASES[r.status]
   return problemResponse({
     type: r.type ?? 'about:blank',
     title: reason,
@@ -36,7 +30,7 @@ export function refuse(r: Refusal): Response {
     statusCode: r.status,
     message: r.message,
     ...(r.status === 401 ? {} : { error: reason }),
-  })
+  }, r.headers)
 }
 
 /** Thrown by code below a handler (a resolver, a query helper) to end the request with a refusal. */
