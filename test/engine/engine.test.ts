@@ -1,20 +1,15 @@
 // The engine's stages end to end over loopback: a real upstream, the real pass-through and server, a
 // Hono app of new handlers, and an in-memory recorder that the assertions read.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { Writable } from 'node:stream'
 import { Hono } from 'hono'
 import { request } from 'undici'
 import { signJwt } from '../../src/auth/jwt.js'
-import { createApp } from '../../src/app/index.js'
-import { createEngine, DEFAULT_ENGINE_OPTIONS, type DualWriteOutbox, type EngineFlags } from '../../src/engine/index.js'
+import type { DualWriteOutbox, EngineFlags } from '../../src/engine/index.js'
 import { createRoutingContext } from '../../src/engine/routing-context.js'
-import { createLogger } from '../../src/ops/logger.js'
-import { createMetrics } from '../../src/ops/metrics.js'
-import { createPassThrough } from '../../src/passthrough/index.js'
+import type { createMetrics } from '../../src/ops/metrics.js'
 import type { OutcomeRecord, Recorder } from '../../src/recording/index.js'
 import type { FlagName, RouteEntry, Stage, DualWriteInput } from '../../src/routes/types.js'
-import { createProxyServer } from '../../src/server/index.js'
-import { createUpstream } from '../../src/upstream/index.js'
+import { startEngineProxy } from '../helpers/proxy.js'
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js'
 
 const SECRET = 'test-secret-0123456789abcdef'
@@ -61,26 +56,18 @@ const routes: RouteEntry[] = [
 
 beforeAll(async () => {
   upstream = await startUpstream()
-  const log = createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() }))
-  metrics = createMetrics({ defaultMetrics: false })
-  const up = createUpstream({ url: upstream.url, connections: 8, timeoutMs: 2000 })
-  const forward = createPassThrough({ upstream: up, metrics, log })
   const newApp = new Hono()
   for (const r of routes) if (r.handler) newApp.on(r.method, r.path, r.handler)
   newApp.onError((err, c) => c.json({ status: 500, title: err.message }, 500))
-  const engine = createEngine({
-    routes, flags, forward, upstream: up, newApp, recorder, metrics, log, outbox,
-    sql: null as never,
+  const proxy = await startEngineProxy({
+    upstreamUrl: upstream.url, routes, flags, newApp, recorder, outbox, sql: null as never, timeoutMs: 2000,
     routing: createRoutingContext({ secret: SECRET, directory: { defaultOrganizationId: async () => ORG_A, owns: async () => true } }),
-    options: { ...DEFAULT_ENGINE_OPTIONS, teeCapBytes: 64 * 1024, redactSecret: 'redact-secret-0123456789' },
+    options: { teeCapBytes: 64 * 1024 },
   })
-  const app = createApp({ config: { ADMIN_TOKEN: undefined }, metrics, log, readiness: async () => null })
-  const server = createProxyServer({ forward, app, log, metrics, claim: engine.claim })
-  const addr = await server.listen(0, '127.0.0.1')
-  proxyUrl = `http://127.0.0.1:${addr.port}`
+  metrics = proxy.metrics
+  proxyUrl = proxy.url
   close = async () => {
-    await server.shutdown(100)
-    await up.close()
+    await proxy.close()
     await upstream.close()
   }
 })

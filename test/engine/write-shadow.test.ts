@@ -2,23 +2,17 @@
 // two phases (a phase 1 dual write under a phase 3 write), a legacy API that really writes, and a new
 // handler that writes on the transaction the engine gives it. The shadow's rows must never be committed.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { Writable } from 'node:stream'
 import { Hono } from 'hono'
 import { request } from 'undici'
 import type postgres from 'postgres'
 import { signJwt } from '../../src/auth/jwt.js'
-import { createApp } from '../../src/app/index.js'
-import { createEngine, DEFAULT_ENGINE_OPTIONS, type EngineFlags } from '../../src/engine/index.js'
+import type { EngineFlags } from '../../src/engine/index.js'
 import { compileTable } from '../../src/engine/match.js'
 import { createRoutingContext } from '../../src/engine/routing-context.js'
-import { createLogger } from '../../src/ops/logger.js'
-import { createMetrics } from '../../src/ops/metrics.js'
-import { createPassThrough } from '../../src/passthrough/index.js'
 import type { OutcomeRecord, Recorder } from '../../src/recording/index.js'
 import type { DualWriteInput, FlagName, RouteEntry, Stage, WriteEnv } from '../../src/routes/types.js'
-import { createProxyServer } from '../../src/server/index.js'
-import { createUpstream } from '../../src/upstream/index.js'
 import { freshDatabase, type TestDatabase } from '../helpers/db.js'
+import { startEngineProxy } from '../helpers/proxy.js'
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js'
 
 const SECRET = 'test-secret-0123456789abcdef'
@@ -74,25 +68,16 @@ beforeAll(async () => {
   sql = db.sql
   await sql`CREATE TABLE note (id serial PRIMARY KEY, user_id int NOT NULL, text text NOT NULL)`
   upstream = await startUpstream()
-  const log = createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() }))
-  const metrics = createMetrics({ defaultMetrics: false })
-  const up = createUpstream({ url: upstream.url, connections: 8, timeoutMs: 2000 })
-  const forward = createPassThrough({ upstream: up, metrics, log })
   const newApp = new Hono<WriteEnv>()
   for (const r of routes) if (r.handler) newApp.on(r.method, r.path, r.handler)
   newApp.onError((err, c) => c.json({ status: 500, title: err.message }, 500))
-  const engine = createEngine({
-    routes, flags, forward, upstream: up, newApp: newApp as unknown as Hono, recorder, metrics, log, sql,
+  const proxy = await startEngineProxy({
+    upstreamUrl: upstream.url, routes, flags, newApp: newApp as unknown as Hono, recorder, sql, timeoutMs: 2000,
     routing: createRoutingContext({ secret: SECRET, directory: { defaultOrganizationId: async () => ORG, owns: async () => true } }),
-    options: { ...DEFAULT_ENGINE_OPTIONS, redactSecret: 'redact-secret-0123456789' },
   })
-  const app = createApp({ config: { ADMIN_TOKEN: undefined }, metrics, log, readiness: async () => null })
-  const server = createProxyServer({ forward, app, log, metrics, claim: engine.claim })
-  const addr = await server.listen(0, '127.0.0.1')
-  proxyUrl = `http://127.0.0.1:${addr.port}`
+  proxyUrl = proxy.url
   close = async () => {
-    await server.shutdown(100)
-    await up.close()
+    await proxy.close()
     await upstream.close()
     await db.close()
   }

@@ -5,24 +5,19 @@
 import { Writable } from 'node:stream'
 import { request } from 'undici'
 import { signJwt } from '../../src/auth/jwt.js'
-import { createApp } from '../../src/app/index.js'
 import { removeBrL2ConfirmStep, removeBrL2Step, runContractStep, type ContractStep, type FlagStatus } from '../../src/contract/index.js'
-import { createEngine, DEFAULT_ENGINE_OPTIONS, type DualWriteOutbox, type Engine, type EngineFlags } from '../../src/engine/index.js'
+import type { DualWriteOutbox, Engine, EngineFlags } from '../../src/engine/index.js'
 import { createRoutingContext } from '../../src/engine/routing-context.js'
 import { FLAG, type FlagName, type Stage } from '../../src/flags/index.js'
 import { startLegacyServer } from '../../src/legacy/index.js'
 import { createLogger } from '../../src/ops/logger.js'
-import { createMetrics } from '../../src/ops/metrics.js'
 import { PHASE3_OUTBOX_HANDLERS } from '../../src/org-writes/index.js'
 import { createOrganizationDirectory, fieldSelectSql } from '../../src/organizations/index.js'
 import { createOutbox, PHASE1_OUTBOX_HANDLERS, processOutbox, type OutboxHandlers, type ProcessResult } from '../../src/outbox/index.js'
-import { createPassThrough } from '../../src/passthrough/index.js'
-import type { Recorder } from '../../src/recording/index.js'
 import { routeTable } from '../../src/routes/index.js'
-import { createProxyServer } from '../../src/server/index.js'
 import { createNewApp } from '../../src/system/new-app.js'
-import { createUpstream } from '../../src/upstream/index.js'
 import { PHASE2_OUTBOX_HANDLERS } from '../../src/voter-filters/index.js'
+import { startEngineProxy } from '../helpers/proxy.js'
 import { addUser, phase1Database, type Phase1Database } from '../organizations/harness.js'
 
 export const SECRET = 'phase3-move-secret-0123456789'
@@ -56,11 +51,7 @@ export type MoveBench = Phase1Database & {
 /** @example const b = await moveBench(); b.stages['org.writes'] = 'live' */
 export async function moveBench(): Promise<MoveBench> {
   const db = await phase1Database()
-  const log = createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() }))
   const legacy = await startLegacyServer({ sql: db.sql, authSecret: SECRET, onError: (err) => console.error('[legacy]', err) })
-  const metrics = createMetrics({ defaultMetrics: false })
-  const up = createUpstream({ url: legacy.url, connections: 16, timeoutMs: 10_000 })
-  const forward = createPassThrough({ upstream: up, metrics, log })
   // Phase 1 and 2 as they stand when phase 3 starts; org.writes is off until a test moves it.
   const stages: Record<FlagName, Stage> = {
     [FLAG.dualWrite]: 'live',
@@ -72,7 +63,6 @@ export async function moveBench(): Promise<MoveBench> {
     [FLAG.killSwitch]: 'off',
   }
   const flags: EngineFlags = { stage: (flag) => stages[flag], killSwitch: () => false }
-  const recorder: Recorder = { record: () => {}, flush: async () => {}, prune: async () => 0, close: async () => {} }
   const enqueued: string[] = []
   const durable = createOutbox(db.sql, { handlers: HANDLERS })
   const outbox: DualWriteOutbox = {
@@ -82,24 +72,12 @@ export async function moveBench(): Promise<MoveBench> {
     },
   }
   const routes = routeTable({ sql: db.sql, authSecret: SECRET })
-  const engine = createEngine({
-    routes,
-    flags,
-    forward,
-    upstream: up,
-    newApp: createNewApp(routes, log),
-    recorder,
-    metrics,
-    log,
-    sql: db.sql,
-    outbox,
+  const proxy = await startEngineProxy({
+    upstreamUrl: legacy.url, routes, flags, newApp: createNewApp(routes, createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() }))), sql: db.sql, outbox,
     routing: createRoutingContext({ secret: SECRET, directory: createOrganizationDirectory(db.sql) }),
-    options: { ...DEFAULT_ENGINE_OPTIONS, dualWriteDeadlineMs: 5000, verifyShare: 0, redactSecret: 'redact-secret-0123456789' },
+    options: { dualWriteDeadlineMs: 5000, verifyShare: 0 },
   })
-  const app = createApp({ config: { ADMIN_TOKEN: undefined }, metrics, log, readiness: async () => null })
-  const server = createProxyServer({ forward, app, log, metrics, claim: engine.claim })
-  const addr = await server.listen(0, '127.0.0.1')
-  const url = `http://127.0.0.1:${addr.port}`
+  const { url, engine } = proxy
 
   // The remove-br-l2 steps read the flags as the bench has them (exact summaries, no rollout split).
   const flagStatus = async (): Promise<FlagStatus> => ({
@@ -160,8 +138,7 @@ export async function moveBench(): Promise<MoveBench> {
       runContractStep(db.sql, steps[step]!, { action, requireGate: async () => ({ ok: true, evidence: 'test gate: yes' }) }),
     drain: () => processOutbox(db.sql, { handlers: HANDLERS, ignoreSchedule: true }),
     async close() {
-      await server.shutdown(100)
-      await up.close()
+      await proxy.close()
       await legacy.close()
       await db.close()
     },

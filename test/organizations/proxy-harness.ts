@@ -1,24 +1,17 @@
 // The proxy in front of the legacy stand-in, both on loopback over one test database, with the phase 1
 // route table and every flag live: the end-to-end setting of the dual-write tests (wired as
-// test/engine/engine.test.ts wires the engine, with the real outbox and directory).
-import { Writable } from 'node:stream'
+// src/system wires the engine, with the real outbox and directory).
 import { Hono } from 'hono'
 import { request } from 'undici'
 import { signJwt } from '../../src/auth/jwt.js'
-import { createApp } from '../../src/app/index.js'
-import { createEngine, DEFAULT_ENGINE_OPTIONS, type DualWriteOutbox, type EngineFlags } from '../../src/engine/index.js'
+import type { DualWriteOutbox, EngineFlags } from '../../src/engine/index.js'
 import { createRoutingContext } from '../../src/engine/routing-context.js'
 import { startLegacyServer } from '../../src/legacy/index.js'
-import { createLogger } from '../../src/ops/logger.js'
-import { createMetrics } from '../../src/ops/metrics.js'
 import { createOrganizationDirectory } from '../../src/organizations/index.js'
 import { createOutbox } from '../../src/outbox/index.js'
-import { createPassThrough } from '../../src/passthrough/index.js'
-import type { Recorder } from '../../src/recording/index.js'
 import { routeTable } from '../../src/routes/index.js'
 import type { Stage } from '../../src/routes/types.js'
-import { createProxyServer } from '../../src/server/index.js'
-import { createUpstream } from '../../src/upstream/index.js'
+import { startEngineProxy } from '../helpers/proxy.js'
 import type { Phase1Database } from './harness.js'
 
 export const SECRET = 'phase1-test-secret-0123456789'
@@ -37,13 +30,8 @@ export type ProxyHarness = {
 /** @example const proxy = await startProxyHarness(db, { dualWriteDeadlineMs: 3000 }) */
 export async function startProxyHarness(db: Phase1Database, opts: { dualWriteDeadlineMs?: number } = {}): Promise<ProxyHarness> {
   const legacy = await startLegacyServer({ sql: db.sql, authSecret: SECRET, onError: () => {} })
-  const log = createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() }))
-  const metrics = createMetrics({ defaultMetrics: false })
-  const up = createUpstream({ url: legacy.url, connections: 16, timeoutMs: 10_000 })
-  const forward = createPassThrough({ upstream: up, metrics, log })
   const stage = { value: 'live' as Stage }
   const flags: EngineFlags = { stage: (flag) => (flag === 'org.writes' || flag === 'org.new-campaign' ? 'off' : stage.value), killSwitch: () => false }
-  const recorder: Recorder = { record: () => {}, flush: async () => {}, prune: async () => 0, close: async () => {} }
   const enqueued: string[] = []
   const durable = createOutbox(db.sql)
   const outbox: DualWriteOutbox = {
@@ -52,24 +40,12 @@ export async function startProxyHarness(db: Phase1Database, opts: { dualWriteDea
       await durable.enqueue(route, input, error)
     },
   }
-  const engine = createEngine({
-    routes: routeTable({ sql: db.sql, authSecret: SECRET }),
-    flags,
-    forward,
-    upstream: up,
-    newApp: new Hono(),
-    recorder,
-    metrics,
-    log,
-    sql: db.sql,
-    outbox,
+  const proxy = await startEngineProxy({
+    upstreamUrl: legacy.url, routes: routeTable({ sql: db.sql, authSecret: SECRET }), flags, newApp: new Hono(), sql: db.sql, outbox,
     routing: createRoutingContext({ secret: SECRET, directory: createOrganizationDirectory(db.sql) }),
-    options: { ...DEFAULT_ENGINE_OPTIONS, dualWriteDeadlineMs: opts.dualWriteDeadlineMs ?? 5000, redactSecret: 'redact-secret-0123456789' },
+    options: { dualWriteDeadlineMs: opts.dualWriteDeadlineMs ?? 5000 },
   })
-  const app = createApp({ config: { ADMIN_TOKEN: undefined }, metrics, log, readiness: async () => null })
-  const server = createProxyServer({ forward, app, log, metrics, claim: engine.claim })
-  const addr = await server.listen(0, '127.0.0.1')
-  const url = `http://127.0.0.1:${addr.port}`
+  const url = proxy.url
   return {
     url,
     legacyUrl: legacy.url,
@@ -86,8 +62,7 @@ export async function startProxyHarness(db: Phase1Database, opts: { dualWriteDea
       return { status: res.statusCode, json: text ? JSON.parse(text) : null, headers: res.headers }
     },
     async close() {
-      await server.shutdown(100)
-      await up.close()
+      await proxy.close()
       await legacy.close()
     },
   }
