@@ -1,8 +1,7 @@
 // The legacy stand-in of the engine bench: answers every GET with a typical campaign after a timer (I/O wait, no CPU).
 import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { typicalPair } from '../../src/compare/bench.js'
-import { serveParent } from '../lib/child-ipc.js'
+import { serveUpstreamChild } from '../lib/child-ipc.js'
 
 /** How long legacy "waits on its database" before it answers (ms); the new handler waits 10× this. */
 const DELAY_MS = Number(process.env.BENCH_LEGACY_DELAY_MS ?? 2)
@@ -20,16 +19,4 @@ const server = createServer((req, res) => {
     res.end(BODY)
   }, DELAY_MS)
 })
-// Longer than the proxy pool's idle timeout, so the upstream never closes a pooled socket under load.
-server.keepAliveTimeout = 65_000
-
-const parent = serveParent({
-  onStop: () => {
-    server.closeAllConnections()
-    server.close()
-  },
-})
-server.listen(0, '127.0.0.1', () => {
-  const { port } = server.address() as AddressInfo
-  parent.ready({ url: `http://127.0.0.1:${port}`, bodyBytes: BODY.length, delayMs: DELAY_MS })
-})
+serveUpstreamChild(server, { bodyBytes: BODY.length, delayMs: DELAY_MS })

@@ -1,8 +1,7 @@
 // Trivial upstream for the bench, in its own process, answering from memory so it costs as little as possible.
 import { createHash } from 'node:crypto'
 import { createServer, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { serveParent } from '../lib/child-ipc.js'
+import { serveUpstreamChild } from '../lib/child-ipc.js'
 import { patternChunk, CHUNK_BYTES } from '../lib/pattern.js'
 import { UPSTREAM_ROUTES as ROUTES } from '../lib/stack.js'
 
@@ -64,16 +63,4 @@ const server = createServer((req, res) => {
   if (url === ROUTES.download) return download(res)
   fixed(res, Buffer.from('{"error":"not found"}'), 'application/json', 404)
 })
-// Longer than the proxy pool's idle timeout, so the upstream never closes a pooled socket under load.
-server.keepAliveTimeout = 65_000
-
-const parent = serveParent({
-  onStop: () => {
-    server.closeAllConnections()
-    server.close()
-  },
-})
-server.listen(0, '127.0.0.1', () => {
-  const { port } = server.address() as AddressInfo
-  parent.ready({ url: `http://127.0.0.1:${port}`, smallBytes: SMALL.length, downloadBytes: DOWNLOAD_BYTES })
-})
+serveUpstreamChild(server, { smallBytes: SMALL.length, downloadBytes: DOWNLOAD_BYTES })

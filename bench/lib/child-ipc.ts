@@ -1,5 +1,7 @@
 // Child side of the bench's IPC: answers the parent's calls and exits when the parent asks or disappears.
 import { readFileSync, writeFileSync } from 'node:fs'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 
 export type CallMessage = { kind: 'call'; id: number; name: string; arg?: unknown }
 export type ParentMessage = CallMessage | { kind: 'stop' }
@@ -105,4 +107,24 @@ function kernelPeakBytes(): number | null {
   } catch {
     return null
   }
+}
+
+/**
+ * Serves `server` as a bench child's HTTP upstream: keep-alive longer than the proxy pool's idle timeout
+ * (so the upstream never closes a pooled socket under load), closed on the parent's stop, and announced
+ * to the parent with its URL once listening.
+ * @example serveUpstreamChild(createServer(handler), { bodyBytes: BODY.length })
+ */
+export function serveUpstreamChild(server: Server, info: Record<string, unknown> = {}): void {
+  server.keepAliveTimeout = 65_000
+  const parent = serveParent({
+    onStop: () => {
+      server.closeAllConnections()
+      server.close()
+    },
+  })
+  server.listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as AddressInfo
+    parent.ready({ url: `http://127.0.0.1:${port}`, ...info })
+  })
 }
