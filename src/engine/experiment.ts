@@ -59,12 +59,17 @@ export function toRequest(req: CandidateRequest): Request {
 /** The comparable form of an observation: status plus parsed JSON (or text), or the error. */
 export function toSide(o: Observation, method: string): Side {
   if (!o.ok) return { error: { kind: o.kind, message: o.message } }
-  if (method === 'HEAD' || o.body.length === 0) return { status: o.status, body: undefined }
-  const text = o.body.toString('utf8')
+  return { status: o.status, body: method === 'HEAD' ? undefined : jsonOrText(o.body) }
+}
+
+/** A body as the comparison sees it: parsed JSON, else its text; undefined when empty. */
+export function jsonOrText(body: Buffer): unknown {
+  if (body.length === 0) return undefined
+  const text = body.toString('utf8')
   try {
-    return { status: o.status, body: JSON.parse(text) }
+    return JSON.parse(text)
   } catch {
-    return { status: o.status, body: text }
+    return text
   }
 }
 

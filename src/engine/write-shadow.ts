@@ -6,7 +6,7 @@
 import type { Hono } from 'hono'
 import type { Sql, TransactionSql } from 'postgres'
 import type { LegacyAnswer, RouteEntry, WriteBindings, WriteInput } from '../routes/types.js'
-import { toRequest, type CandidateRequest, type Observation } from './experiment.js'
+import { jsonOrText, toRequest, type CandidateRequest, type Observation } from './experiment.js'
 
 /** Thrown to end the shadow's transaction: postgres.js rolls back on any rejection of `begin`. */
 class Rollback extends Error {
@@ -59,7 +59,7 @@ export async function runWriteShadow(run: WriteShadowRun): Promise<{ legacy: Obs
         throw new Rollback({ ok: false, origin: 'new', kind: 'threw', status: response.status, message: body.toString('utf8').slice(0, 300), ms })
       }
       const wrote = env.wrote === undefined || env.wrote === null ? null : await spec.readBack(tx, env.wrote)
-      throw new Rollback({ ok: true, origin: 'new', status: response.status, headers: null, body: document(parse(body), wrote), ms })
+      throw new Rollback({ ok: true, origin: 'new', status: response.status, headers: null, body: document(jsonOrText(body), wrote), ms })
     })
     throw new Error('the shadow transaction committed') // unreachable: the callback always throws
   } catch (err) {
@@ -76,14 +76,4 @@ export async function runWriteShadow(run: WriteShadowRun): Promise<{ legacy: Obs
 /** The compared document of a write: its answer and what it left in the database. */
 function document(answer: unknown, wrote: unknown): Buffer {
   return Buffer.from(JSON.stringify({ answer: answer ?? null, wrote: wrote ?? null }))
-}
-
-function parse(b: Buffer): unknown {
-  if (b.length === 0) return null
-  const text = b.toString('utf8')
-  try {
-    return JSON.parse(text)
-  } catch {
-    return text
-  }
 }
