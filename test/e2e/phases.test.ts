@@ -5,8 +5,6 @@
 // under each route's own rules (only the differences the plan intends may appear), and no legacy value
 // may be lost: the archive holds every removed one until its confirm step.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { request } from 'undici'
-import { signJwt } from '../../src/auth/jwt.js'
 import { run as backfill } from '../../src/cli/backfill.js'
 import { run as contract } from '../../src/cli/contract.js'
 import { run as gate } from '../../src/cli/gate.js'
@@ -20,12 +18,12 @@ import { startSystem, type System } from '../../src/system/index.js'
 import { editFlag, tempFlagsDir } from '../flags/helpers.js'
 import { freshDatabase, type TestDatabase } from '../helpers/db.js'
 import { silentLog } from '../org-context/harness.js'
+import { callProxy, type CallAnswer, type CallOptions } from '../org-context/system.js'
 import { eventually } from '../organizations/harness.js'
 
 const SECRET = 'phases-e2e-secret-0123456789abcdef'
 const USERS = 60
 type Stage = 'off' | 'shadow' | 'live'
-type Answer = { status: number; json: any; headers: Record<string, unknown> }
 
 let flags: { dir: string; remove: () => Promise<void> }
 let db: TestDatabase
@@ -34,7 +32,7 @@ let env: Record<string, string>
 /** Users whose data the test's own writes change: judged by what they wrote, not against the baseline. */
 const writers = new Set<number>()
 /** What legacy answered each web app request before anything moved. */
-const baseline = new Map<string, Answer>()
+const baseline = new Map<string, CallAnswer>()
 
 // The web app's reads, and the route (its compare rules) that judges each once the proxy answers it.
 const WEB_APP = [
@@ -91,20 +89,7 @@ async function must(run: (argv: string[], io: any) => Promise<number>, argv: str
   return r.out
 }
 
-async function call(user: number, method: string, path: string, opts: { body?: unknown; org?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
-  const headers: Record<string, string> = { authorization: `Bearer ${signJwt({ sub: user, email: `u${user}@example.com` }, SECRET)}`, ...opts.headers }
-  if (opts.org) headers['x-organization-id'] = opts.org
-  if (opts.body !== undefined) headers['content-type'] = 'application/json'
-  const res = await request(system.url + path, { method: method as 'GET', headers, ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }) })
-  const text = await res.body.text()
-  let json: unknown
-  try {
-    json = text ? JSON.parse(text) : undefined
-  } catch {
-    json = text
-  }
-  return { status: res.statusCode, json, headers: res.headers }
-}
+const call = (user: number, method: string, path: string, opts: Omit<CallOptions, 'user'> = {}): Promise<CallAnswer> => callProxy(system.url, SECRET, method, path, { user, ...opts })
 
 const rulesCache = new Map<string, CompiledRules>()
 function rulesOf(routeId: string): CompiledRules {

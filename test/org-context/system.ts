@@ -15,8 +15,32 @@ export type Phase2System = {
   /** Sets a flag's production stage for every organization (off, shadow or live), effective at once. */
   stage(flag: FlagName, stage: 'off' | 'shadow' | 'live'): Promise<void>
   token(userId: number): string
-  call(method: string, path: string, opts?: { user?: number; token?: string; org?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; type: string | null; headers: Record<string, string | string[] | undefined>; text: string; json: any }>
+  call(method: string, path: string, opts?: CallOptions): Promise<CallAnswer>
   close(): Promise<void>
+}
+
+export type CallOptions = { user?: number; token?: string; org?: string; body?: unknown; headers?: Record<string, string> }
+export type CallAnswer = { status: number; type: string | null; headers: Record<string, string | string[] | undefined>; text: string; json: any }
+
+/**
+ * One request to a proxy as the web app sends it: a JWT of `user` (or `token`), X-Organization-Id, a JSON body.
+ * @example await callProxy(system.url, SECRET, 'GET', '/v1/campaigns/mine', { user: 7 })
+ */
+export async function callProxy(baseUrl: string, secret: string, method: string, path: string, { user, token: t, org, body, headers = {} }: CallOptions = {}): Promise<CallAnswer> {
+  const h: Record<string, string> = { ...headers }
+  const bearer = t ?? (user === undefined ? undefined : signJwt({ sub: user, email: `u${user}@example.com` }, secret))
+  if (bearer) h.authorization = `Bearer ${bearer}`
+  if (org !== undefined) h['x-organization-id'] = org
+  if (body !== undefined) h['content-type'] = 'application/json'
+  const res = await request(baseUrl + path, { method: method as 'GET', headers: h, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
+  const text = await res.body.text()
+  let json: unknown
+  try {
+    json = text ? JSON.parse(text) : undefined
+  } catch {
+    json = undefined
+  }
+  return { status: res.statusCode, type: (res.headers['content-type'] as string | undefined) ?? null, headers: res.headers, text, json }
 }
 
 /** @example const p = await phase2System({ users: 80, stages: { 'org.reads': 'shadow' } }) */
@@ -59,22 +83,7 @@ export async function phase2System(opts: { users: number; stages: Partial<Record
       await system.flags.refresh()
     },
     token,
-    async call(method, path, { user, token: t, org, body, headers = {} } = {}) {
-      const h: Record<string, string> = { ...headers }
-      const bearer = t ?? (user === undefined ? undefined : token(user))
-      if (bearer) h.authorization = `Bearer ${bearer}`
-      if (org !== undefined) h['x-organization-id'] = org
-      if (body !== undefined) h['content-type'] = 'application/json'
-      const res = await request(system.url + path, { method: method as 'GET', headers: h, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
-      const text = await res.body.text()
-      let json: unknown
-      try {
-        json = text ? JSON.parse(text) : undefined
-      } catch {
-        json = undefined
-      }
-      return { status: res.statusCode, type: (res.headers['content-type'] as string | undefined) ?? null, headers: res.headers, text, json }
-    },
+    call: (method, path, opts = {}) => callProxy(system.url, SECRET, method, path, opts),
     async close() {
       await system.stop()
       await flags.remove()
