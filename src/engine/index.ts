@@ -270,6 +270,33 @@ export function createEngine(deps: EngineDeps): Engine {
     return { ok: false, origin: 'legacy', kind: 'transport', message: t.error?.message ?? t.reason, ms: t.ms }
   }
 
+  /**
+   * Whether a shadow may run now, holding one of the route's concurrency slots if so (the caller releases
+   * it when the shadow settled); a refusal is counted and recorded as skipped with its cause.
+   */
+  function admitShadow(p: Prepared, base: Omit<OutcomeRecord, 'origin' | 'outcome'>): boolean {
+    if (options.shadowMaxLoopUtilization < 1 && loop.busy() > options.shadowMaxLoopUtilization) {
+      skipped(p, base, 'loop-busy')
+      return false
+    }
+    if (!p.cap.tryAcquire()) {
+      skipped(p, base, 'concurrency-cap')
+      return false
+    }
+    return true
+  }
+
+  /** What the write handlers, dual writes and shadow hooks know of a write request. */
+  function writeInput(ctx: RoutingContext, params: Record<string, string>, body: Buffer, requestId: string): WriteInput {
+    return {
+      userId: ctx.userId,
+      ...(ctx.requestedOrganizationId ? { organizationId: ctx.requestedOrganizationId } : {}),
+      params,
+      body: parseJson(body),
+      requestId,
+    }
+  }
+
   // --- stages -------------------------------------------------------------------------------
 
   function off(p: Prepared, req: IncomingMessage, res: ServerResponse, path: string, stage: Stage = 'off'): void {
@@ -284,14 +311,7 @@ export function createEngine(deps: EngineDeps): Engine {
     const requestId = h.requestId
     req.headers['x-request-id'] = requestId
     const base = baseRecord(p, 'shadow', ctx, method, path, requestId)
-    if (options.shadowMaxLoopUtilization < 1 && loop.busy() > options.shadowMaxLoopUtilization) {
-      skipped(p, base, 'loop-busy')
-      return off(p, req, res, path, 'shadow')
-    }
-    if (!p.cap.tryAcquire()) {
-      skipped(p, base, 'concurrency-cap')
-      return off(p, req, res, path, 'shadow')
-    }
+    if (!admitShadow(p, base)) return off(p, req, res, path, 'shadow')
     const run = runCandidate(deps.newApp, candidateRequest(req, path, null, requestId), p.entry.deadlineMs ?? options.shadowDeadlineMs)
     void run.settled.finally(() => p.cap.release())
     forward(req, res, {
@@ -388,21 +408,8 @@ export function createEngine(deps: EngineDeps): Engine {
     const body = await readBody(req, options.bodyLimitBytes)
     if (body === null) return sendProblem(res, { status: 413, title: 'Content Too Large', detail: `request bodies are limited to ${options.bodyLimitBytes} bytes`, requestId: h.requestId })
     const base = baseRecord(p, 'shadow', ctx, method, path, h.requestId)
-    const input: WriteInput = {
-      userId: ctx.userId,
-      ...(ctx.requestedOrganizationId ? { organizationId: ctx.requestedOrganizationId } : {}),
-      params,
-      body: parseJson(body),
-      requestId: h.requestId,
-    }
-    let run = true
-    if (options.shadowMaxLoopUtilization < 1 && loop.busy() > options.shadowMaxLoopUtilization) {
-      skipped(p, base, 'loop-busy')
-      run = false
-    } else if (!p.cap.tryAcquire()) {
-      skipped(p, base, 'concurrency-cap')
-      run = false
-    }
+    const input = writeInput(ctx, params, body, h.requestId)
+    let run = admitShadow(p, base)
     let before: unknown
     if (run && p.entry.writeShadow!.before) {
       try {
@@ -417,28 +424,22 @@ export function createEngine(deps: EngineDeps): Engine {
     }
     const started = performance.now()
     const extra = stageHeaders('shadow', 'legacy')
-    const answer = await answerFromLegacyDeferred(method, path, h.headers, body)
+    const answer = await writeThroughLegacy(below?.p.entry.kind === 'dual-write' ? below.p : null, method, path, h.headers, body, input)
     if (!answer.ok) {
       if (run) p.cap.release()
       return sendProblem(res, answer.problem, extra)
     }
     const legacy = answer.value
-    const legacyJson = parseJson(legacy.body)
-    const stood = legacy.status >= 200 && legacy.status < 300
-    if (below?.p.entry.kind === 'dual-write' && stood && ctx.userId !== undefined) {
-      await runDualWrite(below.p, { ...input, userId: ctx.userId, legacy: { status: legacy.status, body: legacy.body, json: legacyJson } })
-    }
     sendBuffered(res, legacy, extra, h.requestId)
     metrics.request(p.entry.id, 'legacy', legacy.status, (performance.now() - started) / 1000)
     if (!run) return
-    const request = candidateRequest(req, path, body, h.requestId)
     runWriteShadow({
       sql: deps.sql,
       app: deps.newApp,
       entry: p.entry,
       input,
-      request,
-      legacy: { status: legacy.status, body: legacy.body, json: legacyJson, ms: legacy.ms },
+      request: candidateRequest(req, path, body, h.requestId),
+      legacy: { status: legacy.status, body: legacy.body, json: answer.json, ms: legacy.ms },
       before,
       deadlineMs: p.entry.deadlineMs ?? options.shadowDeadlineMs,
     })
@@ -456,39 +457,46 @@ export function createEngine(deps: EngineDeps): Engine {
     if (body === null) return sendProblem(res, { status: 413, title: 'Content Too Large', detail: `request bodies are limited to ${options.bodyLimitBytes} bytes`, requestId: h.requestId })
     const extra = stageHeaders(stage, 'legacy')
     const started = performance.now()
-    const request = {
-      ...(ctx.userId !== undefined ? { userId: ctx.userId } : {}),
-      ...(ctx.requestedOrganizationId ? { organizationId: ctx.requestedOrganizationId } : {}),
-      params,
-      body: parseJson(body),
-      requestId: h.requestId,
-    }
+    const answer = await writeThroughLegacy(p, req.method ?? 'POST', path, h.headers, body, writeInput(ctx, params, body, h.requestId))
+    if (!answer.ok) return sendProblem(res, answer.problem, extra)
+    sendBuffered(res, answer.value, extra, h.requestId)
+    metrics.request(p.entry.id, 'legacy', answer.value.status, (performance.now() - started) / 1000)
+  }
+
+  /**
+   * Legacy answers a write; the dual write of `layer` (when given) follows it: prepared before legacy is
+   * asked when it has a prepare, run after legacy's answer stood (or after any answer, once prepared: it
+   * then also takes the prepared keys out again), its answer replacing legacy's body when it gives one.
+   * `json`: legacy's body parsed, as the dual write saw it.
+   */
+  async function writeThroughLegacy(layer: Prepared | null, method: string, path: string, headers: string[], body: Buffer, request: WriteInput): Promise<{ ok: true; value: BufferedAnswer; json: unknown } | { ok: false; problem: Parameters<typeof sendProblem>[1] }> {
+    const userId = request.userId
     let prepared = false
-    if (p.entry.prepare && request.userId !== undefined) {
+    if (layer?.entry.prepare && userId !== undefined) {
       try {
-        await p.entry.prepare({ ...request, userId: request.userId }, { sql: deps.sql })
+        await layer.entry.prepare({ ...request, userId }, { sql: deps.sql })
         prepared = true
       } catch (err) {
         metrics.secondary('org-write', 'prepare-failed')
-        log.warn({ reqId: h.requestId, route: p.entry.id, err }, 'could not prepare the legacy rows for this write; legacy is asked as they are')
+        log.warn({ reqId: request.requestId, route: layer.entry.id, err }, 'could not prepare the legacy rows for this write; legacy is asked as they are')
       }
     }
-    const answer = await answerFromLegacyDeferred(req.method ?? 'POST', path, h.headers, body)
+    const answer = await answerFromLegacyDeferred(method, path, headers, body)
     if (!answer.ok) {
       // What prepare put into legacy's rows must come out again, whatever legacy did with it.
-      if (prepared) await runDualWrite(p, { ...request, userId: request.userId!, legacy: { status: answer.problem.status, body: Buffer.alloc(0), json: null } })
-      return sendProblem(res, answer.problem, extra)
+      if (prepared) await runDualWrite(layer!, { ...request, userId: userId!, legacy: { status: answer.problem.status, body: Buffer.alloc(0), json: null } })
+      return answer
     }
     let legacy = answer.value
+    const json = parseJson(legacy.body)
+    const stood = legacy.status >= 200 && legacy.status < 300
     // Only a legacy write that stood is followed (a refused one wrote nothing, and neither do we), except
-    // after a prepare: the dual write is then also what takes the prepared keys out again.
-    if (((legacy.status >= 200 && legacy.status < 300) || prepared) && request.userId !== undefined) {
-      const input: DualWriteInput = { ...request, userId: request.userId, legacy: { status: legacy.status, body: legacy.body, json: parseJson(legacy.body) } }
-      const done = await runDualWrite(p, input)
-      if (done?.answer !== undefined && legacy.status >= 200 && legacy.status < 300) legacy = withBody(legacy, Buffer.from(JSON.stringify(done.answer)))
+    // after a prepare.
+    if (layer && (stood || prepared) && userId !== undefined) {
+      const done = await runDualWrite(layer, { ...request, userId, legacy: { status: legacy.status, body: legacy.body, json } })
+      if (done?.answer !== undefined && stood) legacy = withBody(legacy, Buffer.from(JSON.stringify(done.answer)))
     }
-    sendBuffered(res, legacy, extra, h.requestId)
-    metrics.request(p.entry.id, 'legacy', legacy.status, (performance.now() - started) / 1000)
+    return { ok: true, value: legacy, json }
   }
 
   async function answerFromLegacyDeferred(method: string, path: string, headers: string[], body: Buffer): Promise<{ ok: true; value: BufferedAnswer } | { ok: false; problem: Parameters<typeof sendProblem>[1] }> {
