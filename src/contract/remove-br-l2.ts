@@ -4,6 +4,7 @@
 // repeated after a kill does nothing twice. Rows keep their updated_at: the move is bookkeeping, not an
 // edit (gp-api's answers keep their timestamps). Rollback merges every archived key back (a key written
 // since wins), in batches; remove-br-l2-confirm drops the archive once its counts prove it complete.
+import type { PendingQuery, Row } from 'postgres'
 import type { Sql, TransactionSql } from '../db/index.js'
 import { BR_FIELDS, L2_FIELDS } from '../domain/index.js'
 import { FLAG } from '../flags/index.js'
@@ -19,24 +20,24 @@ export const REMOVE_BR_L2_JOB = 'cleanup:remove-br-l2'
 export const RESTORE_BR_L2_JOB = 'cleanup:remove-br-l2:rollback'
 
 /** Where each kind of key lives: table, its jsonb column, the keys, the evidence names. */
-const TARGETS = [
+export const KEY_SOURCES = [
   { table: 'campaign', column: 'details', keys: [...BR_FIELDS] as string[], label: 'campaigns' },
   { table: 'path_to_victory', column: 'data', keys: [...L2_FIELDS] as string[], label: 'paths to victory' },
 ] as const
-type Target = (typeof TARGETS)[number]
+export type KeySource = (typeof KEY_SOURCES)[number]
 
 /**
- * One removal batch of a table: the rows of the key range holding any of the keys (locked), their keys
- * archived (merged into an earlier archive row of the same row, the later value winning: it is what the
- * row held last), then removed. Counts what the archive gained, for the confirm step's check.
+ * The keys of the rows `ids` selects (a SELECT of an `id` column, in id order) taken out: the rows holding
+ * any of the keys locked, their keys archived when `archive` (merged into an earlier archive entry of the
+ * same row, the later value winning: it is what the row held last) and counted into the step's evidence
+ * (what the archive gained, for the confirm step's check), then removed from the row without touching its
+ * updated_at. The removal batches and phase 3's key move (one row after a write) both take keys out here.
  */
-async function removeBatch(tx: TransactionSql, t: Target, after: Key | null, limit: number): Promise<StepResult> {
+export async function takeOutKeys(tx: TransactionSql, t: KeySource, ids: PendingQuery<Row[]>, archive: boolean) {
   const table = tx(t.table)
   const column = tx(t.column)
   const [row] = await tx<{ last: number | null; walked: number; rows: number; keys: number; new_rows: number; new_keys: number }[]>`
-    WITH batch AS MATERIALIZED (
-      SELECT id FROM ${table} WHERE id > ${Number(after ?? 0)} ORDER BY id LIMIT ${limit}
-    ), moved AS MATERIALIZED (
+    WITH batch AS MATERIALIZED (${ids}), moved AS MATERIALIZED (
       SELECT x.id, (SELECT jsonb_object_agg(k, x.${column} -> k) FROM unnest(${t.keys}::text[]) AS k WHERE x.${column} ? k) AS removed
       FROM ${table} x
       WHERE x.id IN (SELECT id FROM batch) AND jsonb_typeof(x.${column}) = 'object' AND x.${column} ?| ${t.keys}::text[]
@@ -48,7 +49,7 @@ async function removeBatch(tx: TransactionSql, t: Target, after: Key | null, lim
         ON a.table_name = ${t.table} AND a.row_id = m.id::text AND a.column_name = ${t.column}
     ), archived AS (
       INSERT INTO org_proxy.legacy_archive (table_name, row_id, column_name, removed)
-      SELECT ${t.table}, id::text, ${t.column}, removed FROM moved
+      SELECT ${t.table}, id::text, ${t.column}, removed FROM moved WHERE ${archive}::boolean
       ON CONFLICT (table_name, row_id, column_name) DO UPDATE SET removed = legacy_archive.removed || excluded.removed, archived_at = now()
     ), emptied AS (
       UPDATE ${table} x SET ${column} = x.${column} - ${t.keys}::text[] FROM moved m WHERE x.id = m.id
@@ -58,8 +59,14 @@ async function removeBatch(tx: TransactionSql, t: Target, after: Key | null, lim
       (SELECT coalesce(sum((SELECT count(*) FROM jsonb_object_keys(removed))), 0) FROM moved)::int AS keys,
       (SELECT count(*) FILTER (WHERE new_row) FROM gained)::int AS new_rows,
       (SELECT coalesce(sum(new_keys), 0) FROM gained)::int AS new_keys`
-  await addEvidence(tx, STEP, { [`${t.table}.rows`]: row!.new_rows, [`${t.table}.keys`]: row!.new_keys })
-  return { last: row!.last, walked: row!.walked, tally: { [`${t.label}: rows emptied`]: row!.rows, [`${t.label}: keys removed`]: row!.keys } }
+  if (archive) await addEvidence(tx, STEP, { [`${t.table}.rows`]: row!.new_rows, [`${t.table}.keys`]: row!.new_keys })
+  return row!
+}
+
+/** One removal batch of a table: the keys of the key range's rows taken out and archived. */
+async function removeBatch(tx: TransactionSql, t: KeySource, after: Key | null, limit: number): Promise<StepResult> {
+  const row = await takeOutKeys(tx, t, tx`SELECT id FROM ${tx(t.table)} WHERE id > ${Number(after ?? 0)} ORDER BY id LIMIT ${limit}`, true)
+  return { last: row.last, walked: row.walked, tally: { [`${t.label}: rows emptied`]: row.rows, [`${t.label}: keys removed`]: row.keys } }
 }
 
 /**
@@ -68,7 +75,7 @@ async function removeBatch(tx: TransactionSql, t: Target, after: Key | null, lim
  * An archive row whose legacy row is gone (deleted meanwhile) goes too; one whose column is no longer an
  * object stays, and is reported.
  */
-async function restoreBatch(tx: TransactionSql, t: Target, after: Key | null, limit: number): Promise<StepResult> {
+async function restoreBatch(tx: TransactionSql, t: KeySource, after: Key | null, limit: number): Promise<StepResult> {
   const table = tx(t.table)
   const column = tx(t.column)
   const [row] = await tx<{ last: string | null; walked: number; restored: number; gone: number; keys: number }[]>`
@@ -95,7 +102,7 @@ async function restoreBatch(tx: TransactionSql, t: Target, after: Key | null, li
   return { last: row!.last, walked: row!.walked, tally: { [`${t.label}: rows restored`]: row!.restored, [`${t.label}: rows gone meanwhile`]: row!.gone } }
 }
 
-const part = (t: Target, verb: 'remove' | 'restore'): JobPart => ({
+const part = (t: KeySource, verb: 'remove' | 'restore'): JobPart => ({
   name: `${verb === 'remove' ? 'remove from' : 'restore into'} ${t.table}.${t.column}`,
   count: async (sql: Sql) =>
     verb === 'remove'
@@ -105,13 +112,13 @@ const part = (t: Target, verb: 'remove' | 'restore'): JobPart => ({
 })
 
 /** The removal as a job (exported for tests and progress tools). */
-export const removeBrL2Job: Job = { name: REMOVE_BR_L2_JOB, parts: TARGETS.map((t) => part(t, 'remove')) }
-export const restoreBrL2Job: Job = { name: RESTORE_BR_L2_JOB, parts: TARGETS.map((t) => part(t, 'restore')) }
+export const removeBrL2Job: Job = { name: REMOVE_BR_L2_JOB, parts: KEY_SOURCES.map((t) => part(t, 'remove')) }
+export const restoreBrL2Job: Job = { name: RESTORE_BR_L2_JOB, parts: KEY_SOURCES.map((t) => part(t, 'restore')) }
 
 /** Rows that still hold a key of their kind: written after the removal (or never walked). A full read of each table. */
 export async function keysLeft(sql: Sql): Promise<Record<string, number>> {
   const out: Record<string, number> = {}
-  for (const t of TARGETS) {
+  for (const t of KEY_SOURCES) {
     const [row] = await sql<{ n: number }[]>`
       SELECT count(*)::int AS n FROM ${sql(t.table)} x WHERE jsonb_typeof(x.${sql(t.column)}) = 'object' AND x.${sql(t.column)} ?| ${t.keys}::text[]`
     out[t.table] = row!.n
@@ -183,7 +190,7 @@ export function removeBrL2Step({ flagStatus = configuredFlagStatus, job = {} }: 
       {
         name: 'phase 1 sync back (org_proxy.legacy_cleanup row removed)',
         run: async (sql, log) => {
-          const left = await Promise.all(TARGETS.map((t) => archiveCounts(sql, t.table, t.column)))
+          const left = await Promise.all(KEY_SOURCES.map((t) => archiveCounts(sql, t.table, t.column)))
           const rows = left.reduce((n, c) => n + c.rows, 0)
           if (rows) throw new Error(`${rows} archive rows could not be put back (their column is no longer a JSON object): fix them by hand, then roll back again`)
           await sql.begin(async (tx) => {
@@ -214,7 +221,7 @@ export function removeBrL2ConfirmStep(): ContractStep {
         `removal: started ${row.started_at.toISOString()}, ${row.finished_at ? `finished ${row.finished_at.toISOString()}` : 'not finished'} (job ${checkpoint?.status ?? 'never run'})`,
       ]
       let ok = !!row.finished_at && checkpoint?.status === 'finished'
-      for (const t of TARGETS) {
+      for (const t of KEY_SOURCES) {
         const a = await archiveCounts(sql, t.table, t.column)
         const rows = row.evidence[`${t.table}.rows`] ?? 0
         const keys = row.evidence[`${t.table}.keys`] ?? 0
@@ -232,7 +239,7 @@ export function removeBrL2ConfirmStep(): ContractStep {
       {
         name: 'drop the archived BR/L2 values, in batches',
         run: async (sql, log) => {
-          for (const t of TARGETS) {
+          for (const t of KEY_SOURCES) {
             let n = 0
             for (;;) {
               const r = await sql`
