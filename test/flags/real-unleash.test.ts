@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { configuredFlagSwitch, flagCheck, flagStatusFrom } from '../../src/contract/index.js'
 import { pushFlagsTo, servedToSdks, startUnleash, toggleFlag, type UnleashServer } from '../unleash/harness.js'
+import { eventually } from '../organizations/harness.js'
 import { FLAGS_DIR, sleep, tempFlagsDir, timeUntil } from './helpers.js'
 
 let unleash: UnleashServer | undefined
@@ -225,13 +226,10 @@ describe('the dual-writes-off cleanup step switches org.dual-write in Unleash', 
       expect(log.join('\n')).toMatch(/Unleash: org\.dual-write switched off in production/)
       // The reviewed file says the same, so a later `npm run flags -- push` keeps it off.
       expect(JSON.parse(await readFile(join(dir.dir, 'org.dual-write.json'), 'utf8')).environments.find((e: { name: string }) => e.name === 'production').enabled).toBe(false)
-      const until = Date.now() + 10_000
-      while ((await servedToSdks(unleash, 'org.dual-write'))?.enabled !== false && Date.now() < until) await sleep(100)
-      expect((await servedToSdks(unleash, 'org.dual-write'))?.enabled).toBe(false)
+      await eventually(async () => (await servedToSdks(unleash!, 'org.dual-write'))?.enabled === false, 10_000, 'Unleash serving org.dual-write off')
       expect(flagCheck(await status(), 'org.dual-write', 'off').ok).toBe(true)
       await sw.set('org.dual-write', true, () => {})
-      const back = Date.now() + 10_000
-      while ((await servedToSdks(unleash, 'org.dual-write'))?.enabled !== true && Date.now() < back) await sleep(100)
+      await eventually(async () => (await servedToSdks(unleash!, 'org.dual-write'))?.enabled === true, 10_000, 'Unleash serving org.dual-write on')
       expect(flagCheck(await status(), 'org.dual-write', 'off').ok).toBe(false)
     } finally {
       await dir.remove()
