@@ -200,7 +200,7 @@ export function electedOfficeCampaignIdStep({ flagStatus = configuredFlagStatus,
     rollback: [
       { file: 'elected-office-campaign-id.rollback-1-column.sql' },
       { name: 'restore elected_office.campaign_id and delete the split copies, in batches', run: (sql, log, ctx) => runToEnd(sql, restoreCampaignIdJob, ctx, job, log) },
-      { file: 'elected-office-campaign-id.rollback-2-constraints.sql' },
+      { foreignKey: { table: 'elected_office', column: 'campaign_id', references: 'campaign' } },
       {
         name: 'forget the archive; phase 1 sync back',
         run: async (sql, log) => {

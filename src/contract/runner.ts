@@ -7,7 +7,7 @@ import type { Sql } from '../db/index.js'
 import { REPO_ROOT } from '../db/migrate.js'
 import { splitStatements } from '../db/split.js'
 import { describeError, sleep } from '../jobs/index.js'
-import { notNullStatements } from './not-null.js'
+import { foreignKeyStatements, notNullStatements } from './safe-ddl.js'
 import type { ContractAction, ContractStep, RequireGate } from './types.js'
 
 export const CONTRACT_DIR = join(REPO_ROOT, 'sql', 'contract')
@@ -160,6 +160,7 @@ async function describeActions(actions: readonly ContractAction[], say: (l: stri
 /** The statements of a SQL action, and how the log names where they come from. */
 async function statementsOf(a: Exclude<ContractAction, { run: unknown }>): Promise<{ label: string; statements: string[] }> {
   if ('notNull' in a) return { label: `${a.notNull.table}.${a.notNull.column} NOT NULL`, statements: notNullStatements(a.notNull) }
+  if ('foreignKey' in a) return { label: `${a.foreignKey.table}.${a.foreignKey.column} → ${a.foreignKey.references}`, statements: foreignKeyStatements(a.foreignKey) }
   return { label: a.file, statements: splitStatements(await readFile(join(CONTRACT_DIR, a.file), 'utf8')) }
 }
 

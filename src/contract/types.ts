@@ -2,7 +2,7 @@
 // dropped columns, deleted legacy keys). A step refuses until its precondition holds, asks a stage gate
 // when one is plugged in, and runs its SQL one statement per transaction with a lock_timeout.
 import type { Sql } from '../db/index.js'
-import type { NotNullColumn } from './not-null.js'
+import type { ForeignKeyColumn, NotNullColumn } from './safe-ddl.js'
 
 export type Precondition = {
   ok: boolean
@@ -12,12 +12,13 @@ export type Precondition = {
 }
 
 /**
- * A SQL file of sql/contract/ (statements split as the migrator splits them), a column made NOT NULL the
- * safe way (src/contract/not-null.ts), or code between them.
+ * A SQL file of sql/contract/ (statements split as the migrator splits them), a column made NOT NULL or a
+ * foreign key put back the safe way (src/contract/safe-ddl.ts), or code between them.
  */
 export type ContractAction =
   | { file: string }
   | { notNull: NotNullColumn }
+  | { foreignKey: ForeignKeyColumn }
   | { name: string; run: (sql: Sql, log: (line: string) => void, ctx: ActionContext) => Promise<void> }
 
 /** What an action gets besides the database: the abort of SIGTERM (a job stops after its batch in flight). */

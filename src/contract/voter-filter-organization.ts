@@ -47,7 +47,11 @@ export function voterFilterOrganizationStep({ flagStatus = configuredFlagStatus 
       { notNull: { table: 'voter_file_filter', column: 'organization_id' } },
       { file: 'voter-filter-organization.2-drop-campaign-id.sql' },
     ],
-    rollback: [{ file: 'voter-filter-organization.rollback.sql' }],
+    rollback: [
+      { file: 'voter-filter-organization.rollback-1-column.sql' },
+      { foreignKey: { table: 'voter_file_filter', column: 'campaign_id', references: 'campaign' } },
+      { file: 'voter-filter-organization.rollback-2-not-null.sql' },
+    ],
   }
 }
 

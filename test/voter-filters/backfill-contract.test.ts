@@ -169,6 +169,15 @@ describe('contract step voter-filter-organization', () => {
       SELECT count(*) AS n FROM voter_file_filter f JOIN campaign c ON c.id = f.campaign_id WHERE c.organization_id = f.organization_id`
     const [all] = await b.sql<{ n: string }[]>`SELECT count(*) AS n FROM voter_file_filter`
     expect(again!.n).toBe(all!.n)
+    // The foreign key comes back validated with its index; campaign_id is NOT NULL again, organization_id nullable.
+    const [fk] = await b.sql`SELECT convalidated FROM pg_constraint WHERE conname = 'voter_file_filter_campaign_id_fkey'`
+    expect(fk?.convalidated).toBe(true)
+    expect(await b.sql`SELECT 1 FROM pg_indexes WHERE indexname = 'voter_file_filter_campaign_id_idx'`).toHaveLength(1)
+    expect(await b.sql`
+      SELECT column_name, is_nullable FROM information_schema.columns WHERE table_name = 'voter_file_filter' AND column_name IN ('campaign_id', 'organization_id') ORDER BY column_name`).toEqual([
+      { column_name: 'campaign_id', is_nullable: 'NO' },
+      { column_name: 'organization_id', is_nullable: 'YES' },
+    ])
     expect((await b.call('legacy', '/v1/voters/voter-file/filters', { user: m.userId })).status).toBe(200)
   })
 })
