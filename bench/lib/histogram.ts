@@ -39,3 +39,14 @@ export class LatencyHistogram {
     return sorted[rank - seen - 1]! / 1000
   }
 }
+
+/** a's p-th percentile over b's (null when either is empty or b's is 0): the ratios the sections print. */
+export function percentileRatio(a: LatencyHistogram, b: LatencyHistogram, p: number): number | null {
+  const x = a.percentile(p)
+  const y = b.percentile(p)
+  return x === null || y === null || y === 0 ? null : x / y
+}
+
+export function sum(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0)
+}

@@ -1,7 +1,7 @@
 // Issue #3's bench: a read in shadow whose new handler waits 10× legacy, against the same route off; routing-decision and compare() cost.
 import { request } from 'undici'
 import { DEFAULT_ENGINE_OPTIONS } from '../../src/engine/index.js'
-import { LatencyHistogram } from '../lib/histogram.js'
+import { LatencyHistogram, sum } from '../lib/histogram.js'
 import type { BenchChild } from '../lib/children.js'
 import type { BenchContext, Row, Section } from '../types.js'
 
@@ -173,7 +173,6 @@ async function loadCase(ctx: BenchContext, proxy: BenchChild, c: CaseOptions): P
   await drain(proxy)
   const outcomes = diff((await counts(proxy)).outcomes, start.outcomes)
 
-  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
   const rate = (r: Round) => r.responses / r.seconds
   const cpu = (r: Round) => r.cpuUs / Math.max(1, r.responses)
   const off = combine(results.off)

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { Agent, request } from 'undici'
-import { LatencyHistogram } from '../lib/histogram.js'
+import { LatencyHistogram, sum } from '../lib/histogram.js'
 import type { LoadResult } from '../lib/load.js'
 import { patternChunks, patternSha256 } from '../lib/pattern.js'
 import { startBareProxy, startProxy, startUpstream, UPSTREAM_ROUTES, type RunningChild } from '../lib/stack.js'
@@ -198,6 +198,3 @@ async function download(agent: Agent, base: string): Promise<{ status: number; b
   return { status: res.statusCode, bytes, sha256: hash.digest('hex') }
 }
 
-function sum(xs: number[]): number {
-  return xs.reduce((a, b) => a + b, 0)
-}

@@ -1,7 +1,7 @@
 // Issue #5's bench: GET /v1/campaigns/mine live (answered from the organization) against the same route
 // off (the legacy stand-in answers through the proxy), A B A B in one run; the database statements each
 // side sends per request; and GET /v1/organizations for a user with five organizations.
-import { LatencyHistogram } from '../lib/histogram.js'
+import { LatencyHistogram, percentileRatio, sum } from '../lib/histogram.js'
 import type { LoadResult } from '../lib/load.js'
 import type { RunningChild } from '../lib/stack.js'
 import { benchDatabase, flagsDir, startSystemChild, type Stage } from '../lib/system-child.js'
@@ -82,7 +82,7 @@ async function campaignMine(ctx: BenchContext, off: RunningChild, live: RunningC
   const perRound = runs.live.map((r, i) => (r.rps / runs.off[i]!.rps).toFixed(2)).join(' / ')
   out.push({ ...row('rps', ratio, '×', { note: `live/off per round ${perRound}` }), case: 'live/off' })
   const [ho, hl] = [hist(runs.off), hist(runs.live)]
-  out.push({ ...row('p50', latencyRatio(hl, ho, 50), '×'), case: 'live/off' }, { ...row('p99', latencyRatio(hl, ho, 99), '×'), case: 'live/off' })
+  out.push({ ...row('p50', percentileRatio(hl, ho, 50), '×'), case: 'live/off' }, { ...row('p99', percentileRatio(hl, ho, 99), '×'), case: 'live/off' })
   return out
 }
 
@@ -102,12 +102,4 @@ async function organizations(ctx: BenchContext, live: RunningChild, token: strin
   ]
 }
 
-function latencyRatio(a: LatencyHistogram, b: LatencyHistogram, p: number): number | null {
-  const x = a.percentile(p)
-  const y = b.percentile(p)
-  return x === null || y === null || y === 0 ? null : x / y
-}
 
-function sum(xs: number[]): number {
-  return xs.reduce((a, b) => a + b, 0)
-}

@@ -5,7 +5,7 @@
 // database; live answers from the proxy's handler in one transaction. What the client pays is compared
 // with off; what the shadow child did with the requests (compared, skipped by cause, failed) is read from
 // its own metrics and its rows in org_proxy.comparison.
-import { LatencyHistogram } from '../lib/histogram.js'
+import { LatencyHistogram, percentileRatio, sum } from '../lib/histogram.js'
 import type { LoadResult } from '../lib/load.js'
 import type { RunningChild } from '../lib/stack.js'
 import { benchDatabase, flagsDir, startSystemChild } from '../lib/system-child.js'
@@ -165,11 +165,11 @@ async function measure(ctx: BenchContext, proxies: Record<Side, RunningChild>, s
   const perRound = (side: Side) => runs[side].map((r, i) => (r.rps / runs.off[i]!.rps).toFixed(2)).join(' / ')
   const ratios = 'ratios to off (runbook: the shadow client pays only the before-image read)'
   out.push(
-    { table: ratios, case: 'shadow/off', metric: 'p50', value: latencyRatio(hs, ho, 50), unit: '×', target: { op: '<=', value: 1.5 } },
-    { table: ratios, case: 'shadow/off', metric: 'p99', value: latencyRatio(hs, ho, 99), unit: '×' },
+    { table: ratios, case: 'shadow/off', metric: 'p50', value: percentileRatio(hs, ho, 50), unit: '×', target: { op: '<=', value: 1.5 } },
+    { table: ratios, case: 'shadow/off', metric: 'p99', value: percentileRatio(hs, ho, 99), unit: '×' },
     { table: ratios, case: 'shadow/off', metric: 'rps', value: rate(runs.shadow) / rate(runs.off), unit: '×', target: { op: '>=', value: 0.5 }, note: `per round ${perRound('shadow')}` },
-    { table: ratios, case: 'live/off', metric: 'p50', value: latencyRatio(hl, ho, 50), unit: '×' },
-    { table: ratios, case: 'live/off', metric: 'p99', value: latencyRatio(hl, ho, 99), unit: '×' },
+    { table: ratios, case: 'live/off', metric: 'p50', value: percentileRatio(hl, ho, 50), unit: '×' },
+    { table: ratios, case: 'live/off', metric: 'p99', value: percentileRatio(hl, ho, 99), unit: '×' },
     { table: ratios, case: 'live/off', metric: 'rps', value: rate(runs.live) / rate(runs.off), unit: '×', note: `per round ${perRound('live')} (informational)` },
   )
   out.push(...shadowRows(before, after, sum(runs.shadow.map((r) => r.responses)), runs.shadow.length))
@@ -192,8 +192,8 @@ async function measure(ctx: BenchContext, proxies: Record<Side, RunningChild>, s
     )
   }
   out.push(
-    { table: pacedTable, case: 'shadow/off', metric: 'p50', value: latencyRatio(ps, po, 50), unit: '×' },
-    { table: pacedTable, case: 'shadow/off', metric: 'p99', value: latencyRatio(ps, po, 99), unit: '×' },
+    { table: pacedTable, case: 'shadow/off', metric: 'p50', value: percentileRatio(ps, po, 50), unit: '×' },
+    { table: pacedTable, case: 'shadow/off', metric: 'p99', value: percentileRatio(ps, po, 99), unit: '×' },
     { table: pacedTable, case: 'shadow child', metric: 'compared %', value: comparedShare, unit: '%', ...(pacedSkips?.value ? { note: `paced: ${pacedSkips.note}` } : {}) },
   )
   return out
@@ -267,12 +267,4 @@ async function settled(shadow: RunningChild): Promise<ShadowStats> {
   }
 }
 
-function latencyRatio(a: LatencyHistogram, b: LatencyHistogram, p: number): number | null {
-  const x = a.percentile(p)
-  const y = b.percentile(p)
-  return x === null || y === null || y === 0 ? null : x / y
-}
 
-function sum(xs: number[]): number {
-  return xs.reduce((a, b) => a + b, 0)
-}
